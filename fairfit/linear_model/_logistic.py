@@ -1,0 +1,368 @@
+"""Logistic regression trained under a fairness constraint."""
+
+from __future__ import annotations
+
+import warnings
+from functools import partial
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.validation import check_is_fitted
+
+from ..constraints import CONSTRAINT_NAMES, FairnessConstraint, check_constraint
+from ..utils._validation import validate_fit_data, validate_predict_data, warn_unconstrained
+from ._level_search import search_level
+from ._solvers import LogisticObjective, minimize_cvxpy, minimize_lbfgs
+
+__all__ = ["FairLogisticRegression"]
+
+
+class FairLogisticRegression(ClassifierMixin, BaseEstimator):
+    r"""Logistic regression whose real fairness gap on the training data is bounded.
+
+    The model is an ordinary (elastic-net penalised) logistic regression,
+    trained under the convex relaxation of a fairness constraint: for each
+    group, the mean of the linear score over the rows the constraint looks
+    at is held at a *level* relative to the overall mean. The level is
+    searched for until the real gap of the hard predictions on the training
+    data, the metric the constraint names (e.g. the largest difference of
+    positive rates between groups), is at most ``bound``. See the user guide
+    for the optimisation problem.
+
+    Parameters
+    ----------
+    constraint : str or FairnessConstraint, default="demographic_parity"
+        The fairness notion: ``"demographic_parity"``, ``"equal_opportunity"``,
+        ``"false_positive_rate_parity"``, ``"equalized_odds"``,
+        ``"error_rate_parity"``, or a constraint object from
+        :mod:`fairfit.constraints`.
+    bound : float, default=0.01
+        With ``bound_type="metric"``: the largest gap allowed between the
+        rates of two groups on the training data, in the units of the metric
+        (0.02 = two points). ``np.inf`` fits without the constraint.
+        With ``bound_type="covariance"``: the bound on the absolute
+        covariance between each group's indicator and the score over the
+        constraint's rows (Zafar et al., 2017).
+    bound_type : {"metric", "covariance"}, default="metric"
+        ``"metric"`` bounds the real gap, searching the relaxation level that
+        reaches it. ``"covariance"`` is the classic decision-boundary
+        covariance constraint, whose real gap can be much larger than its
+        bound; it is there to reproduce the published baseline.
+    sensitive_cols : str, int or list, default=None
+        Names or positions of columns of ``X`` holding the sensitive
+        features, an alternative to the ``sensitive_features`` fit parameter
+        that needs no metadata routing. They are dropped from the model's
+        inputs unless ``keep_sensitive_cols``.
+    keep_sensitive_cols : bool, default=False
+        Whether the columns named by ``sensitive_cols`` are also inputs of
+        the model (they must then be numeric).
+    C : float, default=1.0
+        Inverse of the regularisation strength, as in scikit-learn's
+        :class:`~sklearn.linear_model.LogisticRegression`.
+    l1_ratio : float, default=0.0
+        Elastic-net mixing: 0 is the L2 penalty, 1 the L1 penalty.
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+    class_weight : dict or "balanced", default=None
+        Weights of the classes in the loss (not in the fairness rates).
+    solver : {"lbfgs", "cvxpy"}, default="lbfgs"
+        ``"lbfgs"``: the native solver, L-BFGS-B on the Lagrangian (and an
+        augmented Lagrangian for ``bound_type="covariance"``).
+        ``"cvxpy"``: the same convex programs solved by cvxpy (exact
+        reference, much slower).
+    tol : float, default=1e-4
+        Tolerance on the projected gradient of each inner solve.
+    max_iter : int, default=1000
+        Largest number of L-BFGS iterations of each inner solve.
+    max_levels : int, default=40
+        Largest number of relaxation levels solved while searching for
+        ``bound``.
+    solver_options : dict, default=None
+        Keyword arguments of ``cvxpy.Problem.solve`` for ``solver="cvxpy"``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The two class labels; ``classes_[1]`` is the positive class.
+    coef_ : ndarray of shape (1, n_features)
+        Coefficients of the model's inputs.
+    intercept_ : ndarray of shape (1,)
+        Intercept.
+    constraint_ : FairnessConstraint
+        The constraint object used.
+    train_gap_ : float
+        Real gap of the hard predictions on the training data (the metric
+        of ``constraint_``); NaN without sensitive features.
+    relaxation_level_ : ndarray of shape (n_cells,) or None
+        The level reached by the relaxation: for each (event, group) cell of
+        ``constraint_cells_``, the group mean of the score minus the mean over
+        all groups. Signed.
+    multipliers_ : ndarray of shape (n_cells,) or None
+        Lagrange multipliers of the relaxation (``bound_type="metric"``).
+    constraint_cells_ : list of str
+        Labels of the (event, group) cells.
+    n_levels_ : int
+        Number of relaxation levels solved (1 for an unconstrained fit).
+    n_iter_ : int
+        Total iterations of the inner solver.
+    solver_status_ : str
+        How the fit ended.
+    n_features_in_ : int
+        Number of the model's input features (without dropped sensitive
+        columns).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Their names, when ``X`` has string column names.
+
+    See Also
+    --------
+    sklearn.linear_model.LogisticRegression : The unconstrained model.
+
+    Notes
+    -----
+    With ``bound=np.inf``, or without sensitive features, the model is
+    scikit-learn's ``LogisticRegression(C=C, l1_ratio=l1_ratio)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fairfit.linear_model import FairLogisticRegression
+    >>> rng = np.random.default_rng(0)
+    >>> group = rng.integers(0, 2, 2000)
+    >>> X = rng.normal(size=(2000, 3)) + group[:, None]
+    >>> y = (X[:, 0] + rng.normal(size=2000) > 0.5).astype(int)
+    >>> clf = FairLogisticRegression(bound=0.02).fit(X, y, sensitive_features=group)
+    >>> bool(clf.train_gap_ <= 0.02)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "constraint": [StrOptions(set(CONSTRAINT_NAMES)), FairnessConstraint],
+        "bound": [Interval(Real, 0, None, closed="left")],
+        "bound_type": [StrOptions({"metric", "covariance"})],
+        "sensitive_cols": [None, str, Integral, list, tuple],
+        "keep_sensitive_cols": ["boolean"],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "solver": [StrOptions({"lbfgs", "cvxpy"})],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "max_levels": [Interval(Integral, 1, None, closed="left")],
+        "solver_options": [dict, None],
+    }
+
+    def __init__(
+        self,
+        constraint="demographic_parity",
+        bound=0.01,
+        *,
+        bound_type="metric",
+        sensitive_cols=None,
+        keep_sensitive_cols=False,
+        C=1.0,
+        l1_ratio=0.0,
+        fit_intercept=True,
+        class_weight=None,
+        solver="lbfgs",
+        tol=1e-4,
+        max_iter=1000,
+        max_levels=40,
+        solver_options=None,
+    ):
+        self.constraint = constraint
+        self.bound = bound
+        self.bound_type = bound_type
+        self.sensitive_cols = sensitive_cols
+        self.keep_sensitive_cols = keep_sensitive_cols
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+        self.max_levels = max_levels
+        self.solver_options = solver_options
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, *, sensitive_features=None, sample_weight=None):
+        """Fit the model under the fairness constraint.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; with ``sensitive_cols``, also holds the sensitive
+            columns.
+        y : array-like of shape (n_samples,)
+            Binary target.
+        sensitive_features : array-like of shape (n_samples,) or (n_samples, n_cols), default=None
+            Sensitive features: any number of groups; several columns form
+            intersectional groups. Request it with
+            ``set_fit_request(sensitive_features=True)`` when metadata
+            routing is enabled.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, in the loss and in the group rates.
+
+        Returns
+        -------
+        self : FairLogisticRegression
+        """
+        data = validate_fit_data(
+            self, X, y, sensitive_features=sensitive_features, sample_weight=sample_weight
+        )
+        self.classes_ = data.classes
+        self.constraint_ = check_constraint(self.constraint)
+        loss_weight = data.sample_weight
+        if self.class_weight is not None:
+            loss_weight = loss_weight * compute_class_weight(
+                self.class_weight,
+                classes=self.classes_,
+                y=self.classes_[data.y.astype(int)],
+                sample_weight=data.sample_weight,
+            )[data.y.astype(int)]
+        obj = LogisticObjective(
+            data.X, data.y, loss_weight, C=self.C, l1_ratio=self.l1_ratio,
+            fit_intercept=self.fit_intercept,
+        )
+        if self.solver == "cvxpy":
+            solve = partial(minimize_cvxpy, obj, solver_options=self.solver_options)
+        else:
+            solve = partial(minimize_lbfgs, obj, tol=self.tol, max_iter=self.max_iter)
+
+        moments = None
+        if data.groups is None:
+            if np.isfinite(self.bound):
+                warn_unconstrained(self)
+        else:
+            moments = self.constraint_.moments(data.y, data.groups, data.sample_weight)
+
+        sol = solve(precond=obj.preconditioner())
+        theta, status, mu, A = sol.theta, [sol.message], None, None
+        self.n_iter_, self.n_levels_ = sol.n_iter, 1
+        if moments is not None and moments.active and np.isfinite(self.bound):
+            A = moments.differences_jacobian(obj.Xt)
+            if self.bound_type == "covariance":
+                limit = self.bound / moments.shares()
+                sol = solve(theta, A=A, lower=-limit, upper=limit,
+                            precond=obj.preconditioner(theta))
+                theta, status = sol.theta, [sol.message]
+                self.n_iter_ += sol.n_iter
+                self.n_levels_ += 1
+            else:
+                res = search_level(
+                    obj, moments, A, self.bound,
+                    inner=lambda m, th0, precond: solve(th0, A=A, mu=m, precond=precond),
+                    theta0=theta, max_levels=self.max_levels,
+                )
+                theta, mu, status = res.theta, res.mu, res.messages or status
+                self.n_iter_ += res.n_iter
+                self.n_levels_ = res.n_levels
+                if not res.reached:
+                    self._bound_not_reached(moments, res)
+                status = ["bound reached" if res.reached else "bound not reached", *status]
+            if not sol.converged:
+                warnings.warn(
+                    f"{type(self).__name__}: the solver did not converge ({sol.message}); "
+                    "increase max_iter or tol, or scale the data.",
+                    ConvergenceWarning,
+                    stacklevel=2,
+                )
+        elif not sol.converged:
+            warnings.warn(
+                f"{type(self).__name__}: the solver did not converge ({sol.message}); "
+                "increase max_iter, or scale the data.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+
+        n_coef = data.X.shape[1]
+        self.coef_ = theta[:n_coef].reshape(1, -1)
+        self.intercept_ = theta[n_coef:] if self.fit_intercept else np.zeros(1)
+        self.multipliers_ = mu
+        self.relaxation_level_ = None if A is None else A @ theta
+        self.constraint_cells_ = [] if moments is None else moments.cell_labels()
+        self.train_gap_ = (
+            np.nan if moments is None else moments.gap(obj.scores(theta) > 0)
+        )
+        self.solver_status_ = "; ".join(dict.fromkeys(status))
+        return self
+
+    def _bound_not_reached(self, moments, res):
+        """Raise if the bound is infeasible, else warn that it was not reached."""
+        n = len(moments.alpha)
+        constant_gap = min(moments.gap(np.zeros(n)), moments.gap(np.ones(n)))
+        smallest = min(constant_gap, res.gap)
+        if smallest > self.bound:
+            raise ValueError(
+                f"bound={self.bound} is infeasible for {self.constraint_!r} on this "
+                f"training data: the smallest gap reachable is {smallest:.4f} (best "
+                f"model found: {res.gap:.4f}; constant predictions: {constant_gap:.4f})."
+            )
+        warnings.warn(
+            f"{type(self).__name__}: bound={self.bound} not reached after "
+            f"{res.n_levels} relaxation levels (max_levels={self.max_levels}); the "
+            f"model returned has training gap {res.gap:.4f} (gaps along the search: "
+            f"{[round(g, 4) for g, _ in res.history]}). A constant predictor has gap "
+            f"{constant_gap:.4f}. Increase max_levels or loosen the bound.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+    def decision_function(self, X):
+        """Linear score ``X @ coef_.T + intercept_``; positive means ``classes_[1]``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_predict_data(self, X)
+        return safe_sparse_dot(X, self.coef_[0], dense_output=True) + self.intercept_[0]
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+        """
+        p = expit(self.decision_function(X))
+        return np.column_stack([1 - p, p])
+
+    def predict_log_proba(self, X):
+        """Log of :meth:`predict_proba`."""
+        return np.log(self.predict_proba(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.input_tags.sparse = True
+        return tags
