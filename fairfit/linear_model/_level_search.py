@@ -42,9 +42,26 @@ class LevelSearchResult:
 
 def _hard_state(obj, moments, theta):
     pred = obj.scores(theta) > 0
-    rates = moments.rates(pred)[moments.valid]
-    overall = moments.overall_rates(pred)[moments.cell_events()]
-    return moments.gap(pred), rates, overall
+    return moments.gap(pred), moments.rates(pred)[moments.valid]
+
+
+def _shape(rates, events):
+    """Each cell's rate minus its event's midpoint, over the event's spread."""
+    shape = np.zeros_like(rates)
+    for e in np.unique(events):
+        r = rates[events == e]
+        if np.ptp(r) > 0:
+            shape[events == e] = (r - 0.5 * (r.max() + r.min())) / np.ptp(r)
+    return shape
+
+
+def _target(rates, events, shape, width):
+    """Rates placed around their current midpoints with the given shape and spread."""
+    target = np.empty_like(rates)
+    for e in np.unique(events):
+        r = rates[events == e]
+        target[events == e] = 0.5 * (r.max() + r.min()) + shape[events == e] * width
+    return target
 
 
 def _implicit_step(obj, moments, A, theta):
@@ -84,40 +101,60 @@ def search_level(obj, moments, A, bound, inner, *, theta0, max_levels, margin=0.
     max_levels : int
         Largest number of relaxation levels (inner solves) to try.
     margin : float
-        Each Newton step aims at a band of width ``margin * bound``, so that
-        the discrete gap lands inside the bound.
+        Newton steps aim at rates ``margin * bound`` apart, so that the
+        discrete gap lands inside the bound; the groups keep the order and
+        relative positions they have without the constraint (the level is
+        signed, and crossing over would cost accuracy). Once inside, up to
+        three steps aim at ``0.98 * bound`` and are kept if the gap stays
+        within the bound: the closer to the bound, the less accuracy is
+        given up. The Jacobian of each step is corrected (Broyden) by the
+        change of the rates observed at the last level tried.
     """
-    m = A.shape[0]
-    mu, theta = np.zeros(m), theta0
-    gap, rates, overall = _hard_state(obj, moments, theta)
-    result = LevelSearchResult(theta, mu, gap, gap <= bound, 1, 0, history=[(gap, 0.0)])
-    best = (gap, theta, mu)
-    while not result.reached and result.n_levels < max_levels:
-        half = 0.5 * margin * bound
-        target = np.clip(rates, overall - half, overall + half)
-        J, dtheta, precond = _implicit_step(obj, moments, A, theta)
-        step = np.linalg.lstsq(J, target - rates, rcond=1e-10)[0]
-        alpha, accepted = 1.0, False
-        while result.n_levels < max_levels:
-            mu_try = mu + alpha * step
-            sol: Solution = inner(mu_try, theta + dtheta @ (alpha * step), precond)
-            result.n_levels += 1
-            result.n_iter += sol.n_iter
+    events = moments.cell_events()
+    gap, rates = _hard_state(obj, moments, theta0)
+    shape = _shape(rates, events)
+    res = LevelSearchResult(theta0, np.zeros(A.shape[0]), gap, gap <= bound, 1, 0,
+                            history=[(gap, 0.0)])
+    state = {"theta": theta0, "mu": res.mu, "gap": gap, "rates": rates}
+
+    def error(rates, width):
+        return np.abs(rates - _target(rates, events, shape, width)).max()
+
+    def newton(width, feasible_only):
+        """One damped Newton step towards ``width``; True if accepted."""
+        current = error(state["rates"], width)
+        J, dtheta, precond = _implicit_step(obj, moments, A, state["theta"])
+        if "secant" in state:  # Broyden: match the rates' last observed change
+            dmu, drates = state["secant"]
+            J += np.outer(drates - J @ dmu, dmu) / (dmu @ dmu)
+        step = np.linalg.lstsq(
+            J, _target(state["rates"], events, shape, width) - state["rates"], rcond=1e-10
+        )[0]
+        alpha = 1.0
+        while res.n_levels < max_levels and alpha >= 1e-3:
+            mu = state["mu"] + alpha * step
+            sol: Solution = inner(mu, state["theta"] + dtheta @ (alpha * step), precond)
+            res.n_levels += 1
+            res.n_iter += sol.n_iter
             if not sol.converged:
-                result.messages.append(sol.message)
-            gap_try, rates_try, overall_try = _hard_state(obj, moments, sol.theta)
-            if gap_try < gap:
-                mu, theta, gap, rates, overall = mu_try, sol.theta, gap_try, rates_try, overall_try
-                accepted = True
-                break
+                res.messages.append(sol.message)
+            gap, rates = _hard_state(obj, moments, sol.theta)
+            state["secant"] = (alpha * step, rates - state["rates"])
+            if error(rates, width) < current and (gap <= bound or not feasible_only):
+                state.update(theta=sol.theta, mu=mu, gap=gap, rates=rates)
+                res.history.append((gap, float(np.abs(mu).max())))
+                return True
             alpha *= 0.5
-            if alpha < 1e-3:
-                break
-        if not accepted:
+        return False
+
+    while state["gap"] > bound and res.n_levels < max_levels:
+        if not newton(margin * bound, feasible_only=False):
             break
-        result.history.append((gap, float(np.abs(mu).max())))
-        if gap < best[0]:
-            best = (gap, theta, mu)
-        result.reached = gap <= bound
-    result.gap, result.theta, result.mu = best
-    return result
+    for _ in range(3):
+        if res.n_levels == 1 or error(state["rates"], 0.98 * bound) < 0.05 * bound:
+            break
+        if not newton(0.98 * bound, feasible_only=True):
+            break
+    res.theta, res.mu, res.gap = state["theta"], state["mu"], state["gap"]
+    res.reached = res.gap <= bound
+    return res
