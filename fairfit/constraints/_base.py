@@ -29,6 +29,7 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils.validation import column_or_1d
 
 from ..utils._sensitive import Groups, check_groups
 
@@ -88,13 +89,14 @@ class FairnessConstraint:
             if self.needs_y:
                 raise ValueError(f"{self!r} needs the true labels y.")
         else:
-            y = np.asarray(y)
+            y = column_or_1d(y)
         n = len(y) if y is not None else _n_rows(sensitive_features)
-        groups = (
-            sensitive_features
-            if isinstance(sensitive_features, Groups)
-            else check_groups(sensitive_features, n)
-        )
+        if isinstance(sensitive_features, Groups):
+            groups = sensitive_features
+            if len(groups.codes) != n:
+                raise ValueError(f"groups have {len(groups.codes)} rows, y has {n}.")
+        else:
+            groups = check_groups(sensitive_features, n)
         return GroupMoments(self, y, groups, sample_weight)
 
     def rates(self, y_true, y_pred, sensitive_features, sample_weight=None):
@@ -108,7 +110,13 @@ class FairnessConstraint:
         return self.moments(y_true, sensitive_features, sample_weight).rates(y_pred)
 
     def violation(
-        self, y_true, y_pred, sensitive_features, sample_weight=None, *, kind="difference"
+        self,
+        y_true,
+        y_pred,
+        sensitive_features,
+        sample_weight=None,
+        *,
+        kind="difference",
     ) -> float:
         """Exact violation of the constraint by predictions.
 
@@ -130,6 +138,8 @@ class FairnessConstraint:
         -------
         float
         """
+        if kind not in ("difference", "ratio"):
+            raise ValueError(f"kind must be 'difference' or 'ratio', got {kind!r}.")
         m = self.moments(y_true, sensitive_features, sample_weight)
         return m.gap(y_pred) if kind == "difference" else m.ratio(y_pred)
 
@@ -152,11 +162,15 @@ class GroupMoments:
     predictions, ``d = D (alpha + beta * pred)``.
     """
 
-    def __init__(self, constraint: FairnessConstraint, y, groups: Groups, sample_weight):
+    def __init__(
+        self, constraint: FairnessConstraint, y, groups: Groups, sample_weight
+    ):
         n = len(groups.codes)
         w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, float)
         if w.shape != (n,):
             raise ValueError(f"sample_weight has shape {w.shape}, expected ({n},).")
+        if not np.all(w >= 0):  # also catches NaN
+            raise ValueError("sample_weight must be non-negative and not NaN.")
         self.constraint = constraint
         self.groups = groups
         n_groups = groups.n_groups
@@ -172,7 +186,11 @@ class GroupMoments:
         n_events = len(self.event_names)
         self.cell_weight = np.zeros((n_events, n_groups))
         for e, (_, cls) in enumerate(constraint.events):
-            rows = np.flatnonzero(w > 0) if cls is None else np.flatnonzero((y == cls) & (w > 0))
+            rows = (
+                np.flatnonzero(w > 0)
+                if cls is None
+                else np.flatnonzero((y == cls) & (w > 0))
+            )
             codes = groups.codes[rows]
             cw = np.bincount(codes, weights=w[rows], minlength=n_groups)
             self.cell_weight[e] = cw
@@ -185,11 +203,17 @@ class GroupMoments:
             ev_cols.append(rows)
         shape = (n_events * n_groups, n)
         self._Q = sp.csr_matrix(
-            (np.concatenate(cell_vals), (np.concatenate(cell_rows), np.concatenate(cell_cols))),
+            (
+                np.concatenate(cell_vals),
+                (np.concatenate(cell_rows), np.concatenate(cell_cols)),
+            ),
             shape=shape,
         )
         self._P = sp.csr_matrix(
-            (np.concatenate(ev_vals), (np.concatenate(ev_rows), np.concatenate(ev_cols))),
+            (
+                np.concatenate(ev_vals),
+                (np.concatenate(ev_rows), np.concatenate(ev_cols)),
+            ),
             shape=(n_events, n),
         )
         self.valid = self.cell_weight > 0
@@ -291,11 +315,17 @@ class GroupMoments:
         """
         lam = np.zeros(self.valid.size)
         lam[self.valid.ravel()] = multipliers
-        per_event = np.bincount(self._cell_event, weights=lam, minlength=len(self.event_names))
+        per_event = np.bincount(
+            self._cell_event, weights=lam, minlength=len(self.event_names)
+        )
         return self.beta * (self._Q.T @ lam - self._P.T @ per_event)
 
     def _jacobian(self, J, *, differences: bool) -> np.ndarray:
-        BJ = J.multiply(self.beta[:, None]).tocsr() if sp.issparse(J) else self.beta[:, None] * J
+        BJ = (
+            J.multiply(self.beta[:, None]).tocsr()
+            if sp.issparse(J)
+            else self.beta[:, None] * J
+        )
         M = self._Q @ BJ
         if differences:
             M = M - (self._P @ BJ)[self._cell_event]

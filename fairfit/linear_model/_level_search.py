@@ -71,7 +71,11 @@ def _implicit_step(obj, moments, A, theta):
     q = expit(s / h)
     density = q * (1 - q) / h
     Xt = obj.Xt
-    dpred = Xt.multiply(density[:, None]).tocsr() if sp.issparse(Xt) else density[:, None] * Xt
+    dpred = (
+        Xt.multiply(density[:, None]).tocsr()
+        if sp.issparse(Xt)
+        else density[:, None] * Xt
+    )
     R = moments.rates_jacobian(dpred)
     active = obj.active(theta)
     H = obj.hessian(theta, active)
@@ -113,8 +117,9 @@ def search_level(obj, moments, A, bound, inner, *, theta0, max_levels, margin=0.
     events = moments.cell_events()
     gap, rates = _hard_state(obj, moments, theta0)
     shape = _shape(rates, events)
-    res = LevelSearchResult(theta0, np.zeros(A.shape[0]), gap, gap <= bound, 1, 0,
-                            history=[(gap, 0.0)])
+    res = LevelSearchResult(
+        theta0, np.zeros(A.shape[0]), gap, gap <= bound, 1, 0, history=[(gap, 0.0)]
+    )
     state = {"theta": theta0, "mu": res.mu, "gap": gap, "rates": rates}
 
     def error(rates, width):
@@ -128,7 +133,9 @@ def search_level(obj, moments, A, bound, inner, *, theta0, max_levels, margin=0.
             dmu, drates = state["secant"]
             J += np.outer(drates - J @ dmu, dmu) / (dmu @ dmu)
         step = np.linalg.lstsq(
-            J, _target(state["rates"], events, shape, width) - state["rates"], rcond=1e-10
+            J,
+            _target(state["rates"], events, shape, width) - state["rates"],
+            rcond=1e-10,
         )[0]
         alpha = 1.0
         while res.n_levels < max_levels and alpha >= 1e-3:

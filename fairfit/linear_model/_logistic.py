@@ -16,7 +16,11 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_is_fitted
 
 from ..constraints import CONSTRAINT_NAMES, FairnessConstraint, check_constraint
-from ..utils._validation import validate_fit_data, validate_predict_data, warn_unconstrained
+from ..utils._validation import (
+    validate_fit_data,
+    validate_predict_data,
+    warn_unconstrained,
+)
 from ._level_search import search_level
 from ._solvers import LogisticObjective, minimize_cvxpy, minimize_lbfgs
 
@@ -215,20 +219,31 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         self : FairLogisticRegression
         """
         data = validate_fit_data(
-            self, X, y, sensitive_features=sensitive_features, sample_weight=sample_weight
+            self,
+            X,
+            y,
+            sensitive_features=sensitive_features,
+            sample_weight=sample_weight,
         )
         self.classes_ = data.classes
         self.constraint_ = check_constraint(self.constraint)
         loss_weight = data.sample_weight
         if self.class_weight is not None:
-            loss_weight = loss_weight * compute_class_weight(
-                self.class_weight,
-                classes=self.classes_,
-                y=self.classes_[data.y.astype(int)],
-                sample_weight=data.sample_weight,
-            )[data.y.astype(int)]
+            loss_weight = (
+                loss_weight
+                * compute_class_weight(
+                    self.class_weight,
+                    classes=self.classes_,
+                    y=self.classes_[data.y.astype(int)],
+                    sample_weight=data.sample_weight,
+                )[data.y.astype(int)]
+            )
         obj = LogisticObjective(
-            data.X, data.y, loss_weight, C=self.C, l1_ratio=self.l1_ratio,
+            data.X,
+            data.y,
+            loss_weight,
+            C=self.C,
+            l1_ratio=self.l1_ratio,
             fit_intercept=self.fit_intercept,
         )
         if self.solver == "cvxpy":
@@ -250,23 +265,37 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
             A = moments.differences_jacobian(obj.Xt)
             if self.bound_type == "covariance":
                 limit = self.bound / moments.shares()
-                sol = solve(theta, A=A, lower=-limit, upper=limit,
-                            precond=obj.preconditioner(theta))
+                sol = solve(
+                    theta,
+                    A=A,
+                    lower=-limit,
+                    upper=limit,
+                    precond=obj.preconditioner(theta),
+                )
                 theta, status = sol.theta, [sol.message]
                 self.n_iter_ += sol.n_iter
                 self.n_levels_ += 1
             else:
                 res = search_level(
-                    obj, moments, A, self.bound,
-                    inner=lambda m, th0, precond: solve(th0, A=A, mu=m, precond=precond),
-                    theta0=theta, max_levels=self.max_levels,
+                    obj,
+                    moments,
+                    A,
+                    self.bound,
+                    inner=lambda m, th0, precond: solve(
+                        th0, A=A, mu=m, precond=precond
+                    ),
+                    theta0=theta,
+                    max_levels=self.max_levels,
                 )
                 theta, mu, status = res.theta, res.mu, res.messages or status
                 self.n_iter_ += res.n_iter
                 self.n_levels_ = res.n_levels
                 if not res.reached:
                     self._bound_not_reached(moments, res)
-                status = ["bound reached" if res.reached else "bound not reached", *status]
+                status = [
+                    "bound reached" if res.reached else "bound not reached",
+                    *status,
+                ]
             if not sol.converged:
                 warnings.warn(
                     f"{type(self).__name__}: the solver did not converge ({sol.message}); "

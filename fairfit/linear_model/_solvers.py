@@ -45,7 +45,11 @@ class LogisticObjective:
         n, d = X.shape
         if fit_intercept:
             ones = np.ones((n, 1), dtype=X.dtype)
-            X = sp.hstack([X, ones], format="csr") if sp.issparse(X) else np.hstack([X, ones])
+            X = (
+                sp.hstack([X, ones], format="csr")
+                if sp.issparse(X)
+                else np.hstack([X, ones])
+            )
         self.Xt = X.astype(np.float64, copy=False)
         self.y = y
         total = sample_weight.sum()
@@ -81,8 +85,10 @@ class LogisticObjective:
         """Hessian of ``f`` on the coordinates ``active`` (L1 zeros are fixed)."""
         p = expit(self.Xt @ theta)
         Xa = self.Xt[:, active]
-        weighted = Xa.multiply((self.w * p * (1 - p))[:, None]) if sp.issparse(Xa) else (
-            (self.w * p * (1 - p))[:, None] * Xa
+        weighted = (
+            Xa.multiply((self.w * p * (1 - p))[:, None])
+            if sp.issparse(Xa)
+            else ((self.w * p * (1 - p))[:, None] * Xa)
         )
         H = Xa.T @ weighted
         H = H.toarray() if sp.issparse(H) else np.asarray(H)
@@ -128,13 +134,20 @@ def _lbfgs(fun, x0, bounds, tol, max_iter):
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": max_iter, "gtol": tol, "ftol": 64 * np.finfo(float).eps, "maxls": 50},
+        options={
+            "maxiter": max_iter,
+            "gtol": tol,
+            "ftol": 64 * np.finfo(float).eps,
+            "maxls": 50,
+        },
     )
     message = res.message if isinstance(res.message, str) else res.message.decode()
     return res.x, int(res.nit), bool(res.success), message
 
 
-def _minimize_smooth_plus_term(obj, theta0, term, tol, max_iter, precond=None) -> Solution:
+def _minimize_smooth_plus_term(
+    obj, theta0, term, tol, max_iter, precond=None
+) -> Solution:
     """L-BFGS-B on ``f(theta) + term(theta)``; L1 through split variables.
 
     ``precond``, a lower Cholesky factor ``L`` of (an estimate of) the Hessian,
@@ -209,7 +222,9 @@ def minimize_lbfgs(
     multipliers ``nu`` and, when the violation does not fall fast enough,
     the penalty ``rho``.
     """
-    theta = np.zeros(obj.n_params) if theta0 is None else np.asarray(theta0, float).copy()
+    theta = (
+        np.zeros(obj.n_params) if theta0 is None else np.asarray(theta0, float).copy()
+    )
     lin = None if mu is None or A is None else A.T @ mu
     lin_term = None if lin is None else (lambda th: (lin @ th, lin))
     if lower is None and upper is None:
@@ -239,7 +254,9 @@ def minimize_lbfgs(
         violation = np.max(np.abs(Atheta - np.clip(Atheta, lower, upper)), initial=0.0)
         change = np.max(np.abs(nu_new - nu), initial=0.0)
         nu = nu_new
-        if violation <= tol * 1e-2 and change <= tol * max(1.0, np.abs(nu).max(initial=0)):
+        if violation <= tol * 1e-2 and change <= tol * max(
+            1.0, np.abs(nu).max(initial=0)
+        ):
             return Solution(theta, n_iter, sol.converged, sol.message)
         if violation > 0.25 * last_violation:
             rho *= 10.0
@@ -299,4 +316,6 @@ def minimize_cvxpy(
     ok = problem.status == cp.OPTIMAL
     value = theta.value if theta.value is not None else np.zeros(obj.n_params)
     n_iter = int(problem.solver_stats.num_iters or 0) if problem.solver_stats else 0
-    return Solution(np.asarray(value, float), n_iter, ok, f"cvxpy status: {problem.status}")
+    return Solution(
+        np.asarray(value, float), n_iter, ok, f"cvxpy status: {problem.status}"
+    )

@@ -688,7 +688,8 @@ def group_rates(
           and equalized odds), ``false_positive_rate`` (``P(h = 1 | y = 0, g)``,
           false-positive-rate parity and equalized odds) and ``error_rate``
           (``P(h != y | g)``, error-rate parity); all four, in that order,
-          when ``constraint`` is None. A custom constraint's other rates are
+          when ``constraint`` is None. A custom constraint's rate of errors
+          over ``y = 1`` is ``false_negative_rate``; its other rates are
           named ``"rate (<event>)"``.
 
         A rate is NaN when the group has no row of its event (e.g. no positive

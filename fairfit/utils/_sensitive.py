@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 __all__ = ["Groups", "check_groups", "split_sensitive_columns"]
 
@@ -48,7 +49,7 @@ def _as_frame(sensitive_features) -> pd.DataFrame:
     if isinstance(sensitive_features, pd.Series):
         name = sensitive_features.name
         return sensitive_features.reset_index(drop=True).to_frame(
-            "sensitive_feature" if name is None else str(name)
+            "sensitive_feature" if name in (None, "") else str(name)
         )
     if hasattr(sensitive_features, "to_pandas"):  # polars, pyarrow
         frame = sensitive_features.to_pandas()
@@ -102,8 +103,8 @@ def check_groups(sensitive_features, n_samples: int) -> Groups:
         raise ValueError("sensitive_features has no column.")
     if frame.shape[0] != n_samples:
         raise ValueError(
-            f"sensitive_features has {frame.shape[0]} rows but X has {n_samples}: "
-            "they must describe the same samples."
+            f"sensitive_features has {frame.shape[0]} rows, expected {n_samples} "
+            "(one per sample)."
         )
     codes = np.zeros(n_samples, dtype=np.intp)
     level_lists = []
@@ -127,7 +128,10 @@ def check_groups(sensitive_features, n_samples: int) -> Groups:
     else:
         sizes = [len(levels) for levels in level_lists]
         labels = [
-            tuple(_py(levels[i]) for levels, i in zip(level_lists, np.unravel_index(p, sizes)))
+            tuple(
+                _py(levels[i])
+                for levels, i in zip(level_lists, np.unravel_index(p, sizes))
+            )
             for p in present
         ]
     return Groups(codes=codes.astype(np.intp, copy=False), labels=labels, names=names)
@@ -152,8 +156,9 @@ def split_sensitive_columns(X, columns, *, keep: bool = False):
 
     Returns
     -------
-    X_model : same kind as X
-        ``X`` without the sensitive columns (unless ``keep``).
+    X_model : DataFrame, ndarray or sparse matrix
+        ``X`` without the sensitive columns (unless ``keep``); a polars
+        frame comes back as pandas.
     sensitive : DataFrame
         The sensitive columns.
     """
@@ -163,7 +168,12 @@ def split_sensitive_columns(X, columns, *, keep: bool = False):
     if hasattr(X, "to_pandas") and not isinstance(X, pd.DataFrame):  # polars
         X = X.to_pandas()
     if isinstance(X, pd.DataFrame):
-        names = [X.columns[c] if isinstance(c, (int, np.integer)) else c for c in cols]
+        names = [
+            X.columns[c]
+            if isinstance(c, (int, np.integer)) and c not in X.columns
+            else c
+            for c in cols
+        ]
         unknown = [c for c in names if c not in X.columns]
         if unknown:
             raise ValueError(f"sensitive_cols {unknown} are not columns of X.")
@@ -180,9 +190,8 @@ def split_sensitive_columns(X, columns, *, keep: bool = False):
     if bad:
         raise ValueError(f"sensitive_cols positions {bad} are out of range for X.")
     pos = sorted({c % n_features for c in cols})
-    sensitive = pd.DataFrame(
-        {f"x{p}": np.asarray(arr[:, p]).ravel() for p in pos}
-    )
+    columns = arr[:, pos].toarray() if sp.issparse(arr) else np.asarray(arr[:, pos])
+    sensitive = pd.DataFrame({f"x{p}": columns[:, j] for j, p in enumerate(pos)})
     if keep:
         return X, sensitive
     rest = [j for j in range(n_features) if j not in pos]

@@ -36,7 +36,9 @@ def _model_inputs(estimator, X):
     cols = getattr(estimator, "sensitive_cols", None)
     if cols is None:
         return X, None
-    return split_sensitive_columns(X, cols, keep=getattr(estimator, "keep_sensitive_cols", False))
+    return split_sensitive_columns(
+        X, cols, keep=getattr(estimator, "keep_sensitive_cols", False)
+    )
 
 
 def validate_fit_data(
@@ -94,7 +96,9 @@ def validate_fit_data(
     return FitData(X_model, y_encoded.astype(np.float64), classes, sw, groups)
 
 
-def validate_predict_data(estimator, X, *, accept_sparse=("csr", "csc"), ensure_all_finite=True):
+def validate_predict_data(
+    estimator, X, *, accept_sparse=("csr", "csc"), ensure_all_finite=True
+):
     """Validate ``X`` at prediction time, dropping the sensitive columns."""
     X_model, _ = _model_inputs(estimator, X)
     return validate_data(
