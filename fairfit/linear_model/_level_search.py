@@ -40,9 +40,13 @@ class LevelSearchResult:
     history: list = field(default_factory=list)  # (gap, ||mu||) per accepted level
 
 
-def _hard_state(obj, moments, theta):
-    pred = obj.scores(theta) > 0
-    return moments.gap(pred), moments.rates(pred)[moments.valid]
+def _state(obj, moments, theta, h):
+    """Real gap, hard rates and smoothed rates of the cells at ``theta``."""
+    s = obj.scores(theta)
+    pred = s > 0
+    hard = moments.rates(pred)[moments.valid]
+    smooth = moments.rates(expit(s / h))[moments.valid]
+    return moments.gap(pred), hard, smooth
 
 
 def _shape(rates, events):
@@ -55,19 +59,42 @@ def _shape(rates, events):
     return shape
 
 
-def _target(rates, events, shape, width):
-    """Rates placed around their current midpoints with the given shape and spread."""
-    target = np.empty_like(rates)
+def _target(rates, events, shape, width, *, only_wider=False):
+    """Rates placed around their current midpoints with the given shape and spread.
+
+    With ``only_wider``, events whose spread is already within ``width`` keep
+    their rates.
+    """
+    target = rates.copy()
     for e in np.unique(events):
-        r = rates[events == e]
-        target[events == e] = 0.5 * (r.max() + r.min()) + shape[events == e] * width
+        on = events == e
+        r = rates[on]
+        if not only_wider or np.ptp(r) > width:
+            target[on] = 0.5 * (r.max() + r.min()) + shape[on] * width
     return target
 
 
-def _implicit_step(obj, moments, A, theta):
+def _excess(rates, events, width):
+    """How far the events' spreads exceed ``width`` (Euclidean norm)."""
+    gaps = np.array([np.ptp(rates[events == e]) for e in np.unique(events)])
+    return float(np.linalg.norm(np.maximum(gaps - width, 0.0)))
+
+
+def _broyden(J, dmu, drates):
+    """Rank-one correction of ``J`` so that ``J @ dmu == drates``."""
+    norm = dmu @ dmu
+    return J if norm == 0 else J + np.outer(drates - J @ dmu, dmu) / norm
+
+
+def _bandwidth(obj, theta):
+    """Silverman's rule for the scores: the width of the smoothed threshold."""
+    s = obj.scores(theta)
+    return max(1.06 * np.std(s) * len(s) ** -0.2, 1e-3)
+
+
+def _implicit_step(obj, moments, A, theta, h):
     """Jacobian of the smoothed cell rates in ``mu``, of theta, and a preconditioner."""
     s = obj.scores(theta)
-    h = max(1.06 * np.std(s) * len(s) ** -0.2, 1e-3)
     q = expit(s / h)
     density = q * (1 - q) / h
     Xt = obj.Xt
@@ -105,63 +132,91 @@ def search_level(obj, moments, A, bound, inner, *, theta0, max_levels, margin=0.
     max_levels : int
         Largest number of relaxation levels (inner solves) to try.
     margin : float
-        Newton steps aim at rates ``margin * bound`` apart, so that the
-        discrete gap lands inside the bound; the groups keep the order and
-        relative positions they have without the constraint (the level is
-        signed, and crossing over would cost accuracy). Once inside, up to
-        three steps aim at ``0.98 * bound`` and are kept if the gap stays
-        within the bound: the closer to the bound, the less accuracy is
-        given up. The Jacobian of each step is corrected (Broyden) by the
-        change of the rates observed at the last level tried.
+        While the gap exceeds the bound, each step shrinks every event whose
+        rates are more than ``margin * bound`` apart to that spread around
+        its midpoint, and is kept if the events' excess over that spread
+        falls. Once inside, up to three steps aim at rates ``0.98 * bound``
+        apart in the order and relative positions the groups have without
+        the constraint (the level is signed: crossing over costs accuracy),
+        kept if they come closer to it and the gap stays within the bound:
+        the nearer the bound, the less accuracy is given up.
     """
     events = moments.cell_events()
-    gap, rates = _hard_state(obj, moments, theta0)
+    h = _bandwidth(obj, theta0)
+    gap, rates, smooth = _state(obj, moments, theta0, h)
     shape = _shape(rates, events)
     res = LevelSearchResult(
         theta0, np.zeros(A.shape[0]), gap, gap <= bound, 1, 0, history=[(gap, 0.0)]
     )
-    state = {"theta": theta0, "mu": res.mu, "gap": gap, "rates": rates}
+    state = {"theta": theta0, "mu": res.mu, "gap": gap, "rates": rates, "smooth": smooth}
+    best = dict(state)
 
-    def error(rates, width):
-        return np.abs(rates - _target(rates, events, shape, width)).max()
+    def tighten_error(rates):
+        return _excess(rates, events, margin * bound)
 
-    def newton(width, feasible_only):
-        """One damped Newton step towards ``width``; True if accepted."""
-        current = error(state["rates"], width)
-        J, dtheta, precond = _implicit_step(obj, moments, A, state["theta"])
-        if "secant" in state:  # Broyden: match the rates' last observed change
-            dmu, drates = state["secant"]
-            J += np.outer(drates - J @ dmu, dmu) / (dmu @ dmu)
-        step = np.linalg.lstsq(
-            J,
-            _target(state["rates"], events, shape, width) - state["rates"],
-            rcond=1e-10,
-        )[0]
-        alpha = 1.0
-        while res.n_levels < max_levels and alpha >= 1e-3:
-            mu = state["mu"] + alpha * step
-            sol: Solution = inner(mu, state["theta"] + dtheta @ (alpha * step), precond)
+    def tighten_target(rates):
+        current_shape = _shape(rates, events)
+        return _target(rates, events, current_shape, margin * bound, only_wider=True)
+
+    def loosen_error(rates):
+        return float(np.linalg.norm(rates - loosen_target(rates)))
+
+    def loosen_target(rates):
+        return _target(rates, events, shape, 0.98 * bound)
+
+    def step(target, error, feasible_only):
+        """One quasi-Newton step towards ``target(rates)``; True if kept.
+
+        The step is judged on the hard rates here plus the change of the
+        smoothed rates, a smooth function of ``mu`` whose Jacobian is known,
+        so that the hard rates' jumps cannot stall it; the next step starts
+        from the exact hard rates again. Levenberg-Marquardt globalisation: a
+        trial that does not lower ``error`` raises the damping, and every
+        trial, kept or not, corrects the Jacobian (Broyden) with the change
+        of the smoothed rates it showed.
+        """
+        current = error(state["rates"])
+        J, dtheta, precond = _implicit_step(obj, moments, A, state["theta"], h)
+        if "secant" in state:
+            J = _broyden(J, *state["secant"])
+        residual = target(state["rates"]) - state["rates"]
+        for damping in (0.0, 1e-3, 1e-2, 1e-1, 1.0, 10.0):
+            if res.n_levels >= max_levels:
+                break
+            JtJ = J.T @ J
+            if damping == 0.0:
+                dmu = np.linalg.lstsq(J, residual, rcond=1e-10)[0]
+            else:
+                scale = damping * max(np.abs(np.diag(JtJ)).max(), 1e-12)
+                dmu = np.linalg.solve(JtJ + scale * np.eye(len(JtJ)), J.T @ residual)
+            mu = state["mu"] + dmu
+            sol: Solution = inner(mu, state["theta"] + dtheta @ dmu, precond)
             res.n_levels += 1
             res.n_iter += sol.n_iter
             if not sol.converged:
                 res.messages.append(sol.message)
-            gap, rates = _hard_state(obj, moments, sol.theta)
-            state["secant"] = (alpha * step, rates - state["rates"])
-            if error(rates, width) < current and (gap <= bound or not feasible_only):
-                state.update(theta=sol.theta, mu=mu, gap=gap, rates=rates)
+            gap, rates, smooth = _state(obj, moments, sol.theta, h)
+            state["secant"] = (dmu, smooth - state["smooth"])
+            J = _broyden(J, *state["secant"])
+            if gap < best["gap"]:
+                best.update(theta=sol.theta, mu=mu, gap=gap)
+            predicted = state["rates"] + smooth - state["smooth"]
+            if error(predicted) < current and (gap <= bound or not feasible_only):
+                state.update(theta=sol.theta, mu=mu, gap=gap, rates=rates, smooth=smooth)
                 res.history.append((gap, float(np.abs(mu).max())))
                 return True
-            alpha *= 0.5
         return False
 
     while state["gap"] > bound and res.n_levels < max_levels:
-        if not newton(margin * bound, feasible_only=False):
+        if not step(tighten_target, tighten_error, feasible_only=False):
             break
-    for _ in range(3):
-        if res.n_levels == 1 or error(state["rates"], 0.98 * bound) < 0.05 * bound:
-            break
-        if not newton(0.98 * bound, feasible_only=True):
-            break
-    res.theta, res.mu, res.gap = state["theta"], state["mu"], state["gap"]
+    if state["gap"] <= bound:
+        for _ in range(3):
+            if res.n_levels == 1 or loosen_error(state["rates"]) < 0.05 * bound:
+                break
+            if not step(loosen_target, loosen_error, feasible_only=True):
+                break
+        best = state
+    res.theta, res.mu, res.gap = best["theta"], best["mu"], best["gap"]
     res.reached = res.gap <= bound
     return res
