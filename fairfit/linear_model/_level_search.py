@@ -59,18 +59,30 @@ def _shape(rates, events):
     return shape
 
 
-def _target(rates, events, shape, width, *, only_wider=False):
-    """Rates placed around their current midpoints with the given shape and spread.
+def _target(rates, events, shape, width):
+    """Rates placed around their current midpoints with the given shape and spread."""
+    target = rates.copy()
+    for e in np.unique(events):
+        on = events == e
+        r = rates[on]
+        target[on] = 0.5 * (r.max() + r.min()) + shape[on] * width
+    return target
 
-    With ``only_wider``, events whose spread is already within ``width`` keep
-    their rates.
+
+def _band(rates, events, shares, width):
+    """Rates of events spread wider than ``width`` clipped to a band that wide.
+
+    The band is centred on the event's overall rate (the groups' rates
+    weighted by their shares), so that small groups move more than large
+    ones, which costs less accuracy.
     """
     target = rates.copy()
     for e in np.unique(events):
         on = events == e
         r = rates[on]
-        if not only_wider or np.ptp(r) > width:
-            target[on] = 0.5 * (r.max() + r.min()) + shape[on] * width
+        if np.ptp(r) > width:
+            centre = np.average(r, weights=shares[on])
+            target[on] = np.clip(r, centre - 0.5 * width, centre + 0.5 * width)
     return target
 
 
@@ -113,6 +125,110 @@ def _implicit_step(obj, moments, A, theta, h):
     return R @ dtheta, dtheta, precond
 
 
+class _Search:
+    """State of one search run: the current level, the best one, the budget."""
+
+    def __init__(self, obj, moments, A, bound, inner, theta0, max_levels, margin):
+        self.obj, self.moments, self.A, self.inner = obj, moments, A, inner
+        self.bound, self.max_levels, self.margin = bound, max_levels, margin
+        self.events, self.shares = moments.cell_events(), moments.shares()
+        self.h = _bandwidth(obj, theta0)
+        gap, rates, smooth = _state(obj, moments, theta0, self.h)
+        self.shape = _shape(rates, self.events)  # the unconstrained order
+        self.current = {
+            "theta": theta0,
+            "mu": np.zeros(A.shape[0]),
+            "gap": gap,
+            "rates": rates,
+            "smooth": smooth,
+        }
+        self.best = dict(self.current)
+        self.n_levels, self.n_iter, self.messages = 1, 0, []
+        self.history = [(gap, 0.0)]
+
+    # targets and errors --------------------------------------------------
+    def tighten_error(self, rates):
+        return _excess(rates, self.events, self.margin * self.bound)
+
+    def band_target(self, rates):
+        return _band(rates, self.events, self.shares, self.margin * self.bound)
+
+    def shrink_target(self, rates):
+        shape = _shape(rates, self.events)
+        return _target(rates, self.events, shape, self.margin * self.bound)
+
+    def loosen_target(self, rates):
+        return _target(rates, self.events, self.shape, 0.98 * self.bound)
+
+    def loosen_error(self, rates):
+        return float(np.linalg.norm(rates - self.loosen_target(rates)))
+
+    # one step -----------------------------------------------------------------
+    def step(self, target, error, feasible_only):
+        """One quasi-Newton step towards ``target(rates)``; True if kept.
+
+        The step is judged on the hard rates here plus the change of the
+        smoothed rates, a smooth function of ``mu`` whose Jacobian is known,
+        so that the hard rates' jumps cannot stall it; the next step starts
+        from the exact hard rates again. Levenberg-Marquardt globalisation: a
+        trial that does not lower ``error`` raises the damping, and every
+        trial, kept or not, corrects the Jacobian (Broyden) with the change
+        of the smoothed rates it showed.
+        """
+        cur = self.current
+        before = error(cur["rates"])
+        J, dtheta, precond = _implicit_step(
+            self.obj, self.moments, self.A, cur["theta"], self.h
+        )
+        if "secant" in cur:
+            J = _broyden(J, *cur["secant"])
+        residual = target(cur["rates"]) - cur["rates"]
+        for damping in (0.0, 1e-3, 1e-2, 1e-1, 1.0, 10.0):
+            if self.n_levels >= self.max_levels:
+                break
+            JtJ = J.T @ J
+            if damping == 0.0:
+                dmu = np.linalg.lstsq(J, residual, rcond=1e-10)[0]
+            else:
+                scale = damping * max(np.abs(np.diag(JtJ)).max(), 1e-12)
+                dmu = np.linalg.solve(JtJ + scale * np.eye(len(JtJ)), J.T @ residual)
+            mu = cur["mu"] + dmu
+            sol: Solution = self.inner(mu, cur["theta"] + dtheta @ dmu, precond)
+            self.n_levels += 1
+            self.n_iter += sol.n_iter
+            if not sol.converged:
+                self.messages.append(sol.message)
+            gap, rates, smooth = _state(self.obj, self.moments, sol.theta, self.h)
+            cur["secant"] = (dmu, smooth - cur["smooth"])
+            J = _broyden(J, *cur["secant"])
+            if gap < self.best["gap"]:
+                self.best = {"theta": sol.theta, "mu": mu, "gap": gap}
+            predicted = cur["rates"] + smooth - cur["smooth"]
+            if error(predicted) < before and (gap <= self.bound or not feasible_only):
+                cur.update(theta=sol.theta, mu=mu, gap=gap, rates=rates, smooth=smooth)
+                self.history.append((gap, float(np.abs(mu).max())))
+                return True
+        return False
+
+    def run(self, targets):
+        """Tighten with the first target that helps at each step, then loosen."""
+        while self.current["gap"] > self.bound and self.n_levels < self.max_levels:
+            if not any(self.step(t, self.tighten_error, False) for t in targets):
+                break
+        if self.current["gap"] > self.bound:
+            return False
+        for _ in range(3):
+            if (
+                self.n_levels == 1
+                or self.loosen_error(self.current["rates"]) < 0.05 * self.bound
+            ):
+                break
+            if not self.step(self.loosen_target, self.loosen_error, True):
+                break
+        self.best = self.current
+        return True
+
+
 def search_level(obj, moments, A, bound, inner, *, theta0, max_levels, margin=0.9):
     """Find multipliers whose Lagrangian solution has a real gap within ``bound``.
 
@@ -130,93 +246,41 @@ def search_level(obj, moments, A, bound, inner, *, theta0, max_levels, margin=0.
     theta0 : ndarray
         Solution at ``mu = 0`` (the unconstrained model).
     max_levels : int
-        Largest number of relaxation levels (inner solves) to try.
+        Largest number of relaxation levels (inner solves) of one run; a
+        second run, if the first fails, has as many.
     margin : float
-        While the gap exceeds the bound, each step shrinks every event whose
-        rates are more than ``margin * bound`` apart to that spread around
-        its midpoint, and is kept if the events' excess over that spread
-        falls. Once inside, up to three steps aim at rates ``0.98 * bound``
-        apart in the order and relative positions the groups have without
-        the constraint (the level is signed: crossing over costs accuracy),
-        kept if they come closer to it and the gap stays within the bound:
-        the nearer the bound, the less accuracy is given up.
+        While the gap exceeds the bound, each step clips the rates of every
+        event wider than ``margin * bound`` to a band that wide around the
+        event's overall rate (or, when no such step helps, shrinks the rates
+        to that spread around their midpoint), and is kept if the events'
+        excess over that spread falls. If this run fails, a second one from
+        the unconstrained model shrinks around midpoints only. Once inside,
+        up to three steps aim at rates ``0.98 * bound`` apart in the order and
+        relative positions the groups have without the constraint (the level
+        is signed: crossing over costs accuracy), kept if they come closer to
+        it and the gap stays within the bound: the nearer the bound, the less
+        accuracy is given up.
     """
-    events = moments.cell_events()
-    h = _bandwidth(obj, theta0)
-    gap, rates, smooth = _state(obj, moments, theta0, h)
-    shape = _shape(rates, events)
-    res = LevelSearchResult(
-        theta0, np.zeros(A.shape[0]), gap, gap <= bound, 1, 0, history=[(gap, 0.0)]
-    )
-    state = {"theta": theta0, "mu": res.mu, "gap": gap, "rates": rates, "smooth": smooth}
-    best = dict(state)
-
-    def tighten_error(rates):
-        return _excess(rates, events, margin * bound)
-
-    def tighten_target(rates):
-        current_shape = _shape(rates, events)
-        return _target(rates, events, current_shape, margin * bound, only_wider=True)
-
-    def loosen_error(rates):
-        return float(np.linalg.norm(rates - loosen_target(rates)))
-
-    def loosen_target(rates):
-        return _target(rates, events, shape, 0.98 * bound)
-
-    def step(target, error, feasible_only):
-        """One quasi-Newton step towards ``target(rates)``; True if kept.
-
-        The step is judged on the hard rates here plus the change of the
-        smoothed rates, a smooth function of ``mu`` whose Jacobian is known,
-        so that the hard rates' jumps cannot stall it; the next step starts
-        from the exact hard rates again. Levenberg-Marquardt globalisation: a
-        trial that does not lower ``error`` raises the damping, and every
-        trial, kept or not, corrects the Jacobian (Broyden) with the change
-        of the smoothed rates it showed.
-        """
-        current = error(state["rates"])
-        J, dtheta, precond = _implicit_step(obj, moments, A, state["theta"], h)
-        if "secant" in state:
-            J = _broyden(J, *state["secant"])
-        residual = target(state["rates"]) - state["rates"]
-        for damping in (0.0, 1e-3, 1e-2, 1e-1, 1.0, 10.0):
-            if res.n_levels >= max_levels:
-                break
-            JtJ = J.T @ J
-            if damping == 0.0:
-                dmu = np.linalg.lstsq(J, residual, rcond=1e-10)[0]
-            else:
-                scale = damping * max(np.abs(np.diag(JtJ)).max(), 1e-12)
-                dmu = np.linalg.solve(JtJ + scale * np.eye(len(JtJ)), J.T @ residual)
-            mu = state["mu"] + dmu
-            sol: Solution = inner(mu, state["theta"] + dtheta @ dmu, precond)
-            res.n_levels += 1
-            res.n_iter += sol.n_iter
-            if not sol.converged:
-                res.messages.append(sol.message)
-            gap, rates, smooth = _state(obj, moments, sol.theta, h)
-            state["secant"] = (dmu, smooth - state["smooth"])
-            J = _broyden(J, *state["secant"])
-            if gap < best["gap"]:
-                best.update(theta=sol.theta, mu=mu, gap=gap)
-            predicted = state["rates"] + smooth - state["smooth"]
-            if error(predicted) < current and (gap <= bound or not feasible_only):
-                state.update(theta=sol.theta, mu=mu, gap=gap, rates=rates, smooth=smooth)
-                res.history.append((gap, float(np.abs(mu).max())))
-                return True
-        return False
-
-    while state["gap"] > bound and res.n_levels < max_levels:
-        if not step(tighten_target, tighten_error, feasible_only=False):
+    runs = []
+    for strategy in ("band", "shrink"):
+        search = _Search(obj, moments, A, bound, inner, theta0, max_levels, margin)
+        targets = (
+            (search.band_target, search.shrink_target)
+            if strategy == "band"
+            else (search.shrink_target,)
+        )
+        reached = search.run(targets)
+        runs.append(search)
+        if reached:
             break
-    if state["gap"] <= bound:
-        for _ in range(3):
-            if res.n_levels == 1 or loosen_error(state["rates"]) < 0.05 * bound:
-                break
-            if not step(loosen_target, loosen_error, feasible_only=True):
-                break
-        best = state
-    res.theta, res.mu, res.gap = best["theta"], best["mu"], best["gap"]
-    res.reached = res.gap <= bound
-    return res
+    best = min(runs, key=lambda r: r.best["gap"])
+    return LevelSearchResult(
+        theta=best.best["theta"],
+        mu=best.best["mu"],
+        gap=best.best["gap"],
+        reached=best.best["gap"] <= bound,
+        n_levels=sum(r.n_levels for r in runs) - len(runs) + 1,
+        n_iter=sum(r.n_iter for r in runs),
+        messages=[m for r in runs for m in r.messages],
+        history=[h for r in runs for h in r.history],
+    )
