@@ -7,12 +7,14 @@ real gap, so the level of the relaxation has to be searched for.
 
 Every level of the relaxation ``A theta = delta`` is reached by the
 Lagrangian ``min f(theta) + mu @ A theta`` for some multipliers ``mu``, so
-the search runs over ``mu`` (signed, one per (event, group) cell): a damped
-Newton method on the cells' hard rates. The Jacobian of the rates in ``mu``
-comes from implicit differentiation, ``dtheta/dmu = -H^{-1} A^T``, with the
-hard threshold smoothed by a logistic kernel; each step is checked on the
-exact hard-prediction gap, halved until that gap falls, and warm-started at
-the first-order prediction of the new solution.
+the search runs over ``mu`` (signed, one per (event, group) cell): a
+quasi-Newton method on the cells' hard rates. The Jacobian of the rates in
+``mu`` comes from implicit differentiation, ``dtheta/dmu = -H^{-1} A^T``,
+with the hard threshold smoothed by a logistic kernel, and is corrected
+(Broyden) by the change each trial shows; steps are damped
+(Levenberg-Marquardt) until they help, and each solve is warm-started at the
+first-order prediction of its solution and preconditioned by the Cholesky
+factor of the Hessian. See :func:`search_level` for the targets.
 """
 
 from __future__ import annotations
@@ -125,6 +127,10 @@ def _implicit_step(obj, moments, A, theta, h):
     return R @ dtheta, dtheta, precond
 
 
+#: Largest number of steps taken back towards the bound once within it.
+LOOSEN_STEPS = 3
+
+
 class _Search:
     """State of one search run: the current level, the best one, the budget."""
 
@@ -167,10 +173,11 @@ class _Search:
     def step(self, target, error, feasible_only):
         """One quasi-Newton step towards ``target(rates)``; True if kept.
 
-        The step is judged on the hard rates here plus the change of the
-        smoothed rates, a smooth function of ``mu`` whose Jacobian is known,
-        so that the hard rates' jumps cannot stall it; the next step starts
-        from the exact hard rates again. Levenberg-Marquardt globalisation: a
+        The step is kept if it lowers ``error`` of the new hard rates, or of
+        the hard rates here plus the change of the smoothed rates (a smooth
+        function of ``mu`` whose Jacobian is known, so that the hard rates'
+        jumps cannot stall the search); the next step starts from the exact
+        hard rates again. Levenberg-Marquardt globalisation: a
         trial that does not lower ``error`` raises the damping, and every
         trial, kept or not, corrects the Jacobian (Broyden) with the change
         of the smoothed rates it showed.
@@ -204,7 +211,8 @@ class _Search:
             if gap < self.best["gap"]:
                 self.best = {"theta": sol.theta, "mu": mu, "gap": gap}
             predicted = cur["rates"] + smooth - cur["smooth"]
-            if error(predicted) < before and (gap <= self.bound or not feasible_only):
+            better = min(error(predicted), error(rates)) < before
+            if better and (gap <= self.bound or not feasible_only):
                 cur.update(theta=sol.theta, mu=mu, gap=gap, rates=rates, smooth=smooth)
                 self.history.append((gap, float(np.abs(mu).max())))
                 return True
@@ -217,7 +225,7 @@ class _Search:
                 break
         if self.current["gap"] > self.bound:
             return False
-        for _ in range(3):
+        for _ in range(LOOSEN_STEPS):
             if (
                 self.n_levels == 1
                 or self.loosen_error(self.current["rates"]) < 0.05 * self.bound

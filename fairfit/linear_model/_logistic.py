@@ -120,7 +120,7 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
     n_features_in_ : int
         Number of the model's input features (without dropped sensitive
         columns).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Their names, when ``X`` has string column names.
 
     See Also
@@ -147,7 +147,7 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "constraint": [StrOptions(set(CONSTRAINT_NAMES)), FairnessConstraint],
-        "bound": [Interval(Real, 0, None, closed="left")],
+        "bound": [Interval(Real, 0, np.inf, closed="both")],
         "bound_type": [StrOptions({"metric", "covariance"})],
         "sensitive_cols": [None, str, Integral, list, tuple],
         "keep_sensitive_cols": ["boolean"],
@@ -259,7 +259,8 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
             moments = self.constraint_.moments(data.y, data.groups, data.sample_weight)
 
         sol = solve(precond=obj.preconditioner())
-        theta, status, mu, A = sol.theta, [sol.message], None, None
+        theta, mu, A = sol.theta, None, None
+        status, unconverged = [], [] if sol.converged else [sol.message]
         self.n_iter_, self.n_levels_ = sol.n_iter, 1
         if moments is not None and moments.active and np.isfinite(self.bound):
             A = moments.differences_jacobian(obj.Xt)
@@ -272,7 +273,8 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
                     upper=limit,
                     precond=obj.preconditioner(theta),
                 )
-                theta, status = sol.theta, [sol.message]
+                theta = sol.theta
+                unconverged += [] if sol.converged else [sol.message]
                 self.n_iter_ += sol.n_iter
                 self.n_levels_ += 1
             else:
@@ -287,29 +289,24 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
                     theta0=theta,
                     max_levels=self.max_levels,
                 )
-                theta, mu, status = res.theta, res.mu, res.messages or status
+                theta, mu = res.theta, res.mu
+                unconverged += res.messages
                 self.n_iter_ += res.n_iter
                 self.n_levels_ = res.n_levels
                 if not res.reached:
                     self._bound_not_reached(moments, res)
-                status = [
-                    "bound reached" if res.reached else "bound not reached",
-                    *status,
-                ]
-            if not sol.converged:
-                warnings.warn(
-                    f"{type(self).__name__}: the solver did not converge ({sol.message}); "
-                    "increase max_iter or tol, or scale the data.",
-                    ConvergenceWarning,
-                    stacklevel=2,
-                )
-        elif not sol.converged:
+                status.append("bound reached" if res.reached else "bound not reached")
+        if unconverged:
             warnings.warn(
-                f"{type(self).__name__}: the solver did not converge ({sol.message}); "
-                "increase max_iter, or scale the data.",
+                f"{type(self).__name__}: {len(unconverged)} of {self.n_levels_} "
+                f"solves did not converge (last: {unconverged[-1]}); increase "
+                "max_iter or tol, or scale the data.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
+        status.append(
+            f"{self.n_levels_ - len(unconverged)} of {self.n_levels_} solves converged"
+        )
 
         n_coef = data.X.shape[1]
         self.coef_ = theta[:n_coef].reshape(1, -1)
@@ -320,7 +317,7 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         self.train_gap_ = (
             np.nan if moments is None else moments.gap(obj.scores(theta) > 0)
         )
-        self.solver_status_ = "; ".join(dict.fromkeys(status))
+        self.solver_status_ = "; ".join(status)
         return self
 
     def _bound_not_reached(self, moments, res):
@@ -336,7 +333,8 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
             )
         warnings.warn(
             f"{type(self).__name__}: bound={self.bound} not reached after "
-            f"{res.n_levels} relaxation levels (max_levels={self.max_levels}); the "
+            f"{res.n_levels} relaxation levels (max_levels={self.max_levels} per "
+            "search run); the "
             f"model returned has training gap {res.gap:.4f} (gaps along the search: "
             f"{[round(g, 4) for g, _ in res.history]}). A constant predictor has gap "
             f"{constant_gap:.4f}. Increase max_levels or loosen the bound.",
@@ -370,7 +368,8 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
-        return self.classes_[(self.decision_function(X) > 0).astype(int)]
+        positive = self.decision_function(X) > 0
+        return self.classes_[positive.astype(int)]
 
     def predict_proba(self, X):
         """Probability of each class.

@@ -254,9 +254,8 @@ def minimize_lbfgs(
         violation = np.max(np.abs(Atheta - np.clip(Atheta, lower, upper)), initial=0.0)
         change = np.max(np.abs(nu_new - nu), initial=0.0)
         nu = nu_new
-        if violation <= tol * 1e-2 and change <= tol * max(
-            1.0, np.abs(nu).max(initial=0)
-        ):
+        nu_scale = max(1.0, np.abs(nu).max(initial=0))
+        if violation <= tol * 1e-2 and change <= max(tol, 1e-6) * nu_scale:
             return Solution(theta, n_iter, sol.converged, sol.message)
         if violation > 0.25 * last_violation:
             rho *= 10.0

@@ -95,6 +95,10 @@ def _encode_binary(
         raise ValueError("y_true is needed by this metric, got None.")
 
     proba = _is_probability(pred)
+    if proba:  # forgive rounding, e.g. 1.0000000000000002 from a mixture
+        pred = np.where(
+            np.abs(pred - np.clip(pred, 0, 1)) <= 1e-9, np.clip(pred, 0, 1), pred
+        )
     if proba and not (np.isfinite(pred) & (pred >= 0) & (pred <= 1)).all():
         bad = int(np.flatnonzero(~(np.isfinite(pred) & (pred >= 0) & (pred <= 1)))[0])
         raise ValueError(

@@ -76,13 +76,14 @@ def validate_fit_data(
         accept_sparse=list(accept_sparse),
         ensure_all_finite=ensure_all_finite,
         dtype=[np.float64, np.float32],
+        order="C",  # the same memory layout, so the same model, for any input type
         y_numeric=False,
     )
     check_classification_targets(y)
     classes, y_encoded = np.unique(y, return_inverse=True)
     if len(classes) > 2:
         raise ValueError(
-            f"{type(estimator).__name__} supports binary classification only; "
+            f"Only binary classification is supported by {type(estimator).__name__}; "
             f"y has {len(classes)} classes: {classes[:10].tolist()}."
         )
     if len(classes) < 2:
