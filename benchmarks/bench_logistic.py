@@ -390,7 +390,7 @@ def blas_info():
             + (f", {lib['architecture']}" if lib.get("architecture") else "")
             + f"): num_threads={lib.get('num_threads')}"
         )
-    return rows
+    return sorted(rows)
 
 
 def command_line():
