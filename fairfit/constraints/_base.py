@@ -31,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import column_or_1d
 
+from ..utils._linalg import as_dense, scale_rows
 from ..utils._sensitive import Groups, check_groups
 
 __all__ = ["FairnessConstraint", "GroupMoments"]
@@ -321,15 +322,11 @@ class GroupMoments:
         return self.beta * (self._Q.T @ lam - self._P.T @ per_event)
 
     def _jacobian(self, J, *, differences: bool) -> np.ndarray:
-        BJ = (
-            J.multiply(self.beta[:, None]).tocsr()
-            if sp.issparse(J)
-            else self.beta[:, None] * J
-        )
+        BJ = scale_rows(J, self.beta)
         M = self._Q @ BJ
         if differences:
             M = M - (self._P @ BJ)[self._cell_event]
-        M = M.toarray() if sp.issparse(M) else np.asarray(M)
+        M = as_dense(M)
         return M[self.valid.ravel()]
 
     def rates_jacobian(self, J) -> np.ndarray:

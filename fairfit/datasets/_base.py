@@ -9,12 +9,16 @@ returned :class:`~sklearn.utils.Bunch` the same way for every dataset.
 """
 
 import gzip
+import numbers
 from importlib.resources import files
 
+import numpy as np
 import pandas as pd
+from sklearn.model_selection import train_test_split
 from sklearn.utils import Bunch
 
 DATA_MODULE = "fairfit.datasets"
+SUBSETS = ("train", "test", "all")
 
 
 def read_gzip_csv(data_file_name, **read_csv_kwargs):
@@ -37,6 +41,73 @@ def read_gzip_csv(data_file_name, **read_csv_kwargs):
     with resource.open("rb") as compressed:
         with gzip.open(compressed, mode="rt", encoding="utf-8") as text:
             return pd.read_csv(text, **read_csv_kwargs)
+
+
+def check_subset(subset):
+    """Raise a ValueError unless ``subset`` is "train", "test" or "all"."""
+    if subset not in SUBSETS:
+        raise ValueError(f"subset must be one of {SUBSETS}, got {subset!r}.")
+
+
+def select_split(frame, *, target_name, subset, test_size, random_state):
+    """Return one part of a seeded, stratified train/test split of ``frame``.
+
+    For the datasets published without an official split. The split is that
+    of :func:`sklearn.model_selection.train_test_split` with
+    ``stratify=frame[target_name]``, so users can reproduce it from
+    ``subset="all"``: the rows come in the order ``train_test_split`` returns
+    them, with a fresh ``RangeIndex``. An integer ``random_state`` seeds a
+    legacy :class:`numpy.random.RandomState`, whose stream NumPy keeps stable
+    across versions and platforms, so the split is the same everywhere.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        All the rows of the dataset, features and target.
+
+    target_name : str
+        Column of ``frame`` to stratify on.
+
+    subset : {"train", "test", "all"}
+        Part to return; ``"all"`` returns ``frame`` itself, unsplit.
+
+    test_size : float
+        Fraction of the rows in the test part, strictly between 0 and 1.
+
+    random_state : int
+        Seed of the shuffle.
+
+    Returns
+    -------
+    part : pandas.DataFrame
+        The rows of the requested part (``frame`` itself for ``"all"``: the
+        caller must not modify it).
+    """
+    check_subset(subset)
+    if (
+        isinstance(test_size, bool)
+        or not isinstance(test_size, numbers.Real)
+        or not 0 < test_size < 1
+    ):
+        raise ValueError(
+            f"test_size must be a float strictly between 0 and 1, got {test_size!r}."
+        )
+    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
+        raise TypeError(
+            "random_state must be an int, so that the split is reproducible, "
+            f"got {random_state!r}."
+        )
+    if subset == "all":
+        return frame
+    # Splitting the positions shuffles exactly as splitting the frame would.
+    train, test = train_test_split(
+        np.arange(len(frame)),
+        test_size=float(test_size),
+        random_state=int(random_state),
+        stratify=frame[target_name].to_numpy(),
+    )
+    part = frame.take(train if subset == "train" else test)
+    return part.reset_index(drop=True)
 
 
 def load_descr(descr_file_name):

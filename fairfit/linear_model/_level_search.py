@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import expit
 
+from ..utils._linalg import scale_rows
 from ._solvers import Solution
 
 __all__ = ["LevelSearchResult", "search_level"]
@@ -106,18 +106,21 @@ def _bandwidth(obj, theta):
     return max(1.06 * np.std(s) * len(s) ** -0.2, 1e-3)
 
 
+def boundary_density(obj, theta, h=None) -> np.ndarray:
+    """Logistic kernel density of the scores at the decision threshold 0.
+
+    The derivative of the smoothed prediction ``expit(s / h)`` in the score:
+    large for rows near the decision boundary, small far from it.
+    """
+    h = _bandwidth(obj, theta) if h is None else h
+    q = expit(obj.scores(theta) / h)
+    return q * (1 - q) / h
+
+
 def _implicit_step(obj, moments, A, theta, h):
     """Jacobian of the smoothed cell rates in ``mu``, of theta, and a preconditioner."""
-    s = obj.scores(theta)
-    q = expit(s / h)
-    density = q * (1 - q) / h
-    Xt = obj.Xt
-    dpred = (
-        Xt.multiply(density[:, None]).tocsr()
-        if sp.issparse(Xt)
-        else density[:, None] * Xt
-    )
-    R = moments.rates_jacobian(dpred)
+    density = boundary_density(obj, theta, h)
+    R = moments.rates_jacobian(scale_rows(obj.Xt, density))
     active = obj.active(theta)
     H = obj.hessian(theta, active)
     dtheta = np.zeros((obj.n_params, A.shape[0]))

@@ -16,12 +16,13 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_is_fitted
 
 from ..constraints import CONSTRAINT_NAMES, FairnessConstraint, check_constraint
+from ..utils._linalg import scale_rows
 from ..utils._validation import (
     validate_fit_data,
     validate_predict_data,
     warn_unconstrained,
 )
-from ._level_search import search_level
+from ._level_search import boundary_density, search_level
 from ._solvers import LogisticObjective, minimize_cvxpy, minimize_lbfgs
 
 __all__ = ["FairLogisticRegression"]
@@ -58,6 +59,19 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         reaches it. ``"covariance"`` is the classic decision-boundary
         covariance constraint, whose real gap can be much larger than its
         bound; it is there to reproduce the published baseline.
+    relaxation : {"boundary", "mean"}, default="boundary"
+        The convex relaxation whose level is searched with
+        ``bound_type="metric"``: for each group, a mean of the score over the
+        constraint's rows, minus the mean over all groups. ``"mean"`` is the
+        plain mean (Zafar et al., 2017; Donini et al., 2018). ``"boundary"``
+        weights each row by the density of the unconstrained model's scores
+        at the decision threshold, so that the level moves the rows whose
+        predictions can change, not those far from the boundary: the same
+        real gap then costs less accuracy. Both are linear in the
+        coefficients, so each level is a convex program. If the search on
+        the boundary relaxation does not reach the bound, a search on the
+        plain one follows. With ``bound_type="covariance"`` the relaxation
+        is always the plain one.
     sensitive_cols : str, int or list, default=None
         Names or positions of columns of ``X`` holding the sensitive
         features, an alternative to the ``sensitive_features`` fit parameter
@@ -103,10 +117,12 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
     train_gap_ : float
         Real gap of the hard predictions on the training data (the metric
         of ``constraint_``); NaN without sensitive features.
+    relaxation_ : {"boundary", "mean"} or None
+        The relaxation whose level was used (None without the constraint).
     relaxation_level_ : ndarray of shape (n_cells,) or None
         The level reached by the relaxation: for each (event, group) cell of
         ``constraint_cells_``, the group mean of the score minus the mean over
-        all groups. Signed.
+        all groups (weighted as ``relaxation`` says). Signed.
     multipliers_ : ndarray of shape (n_cells,) or None
         Lagrange multipliers of the relaxation (``bound_type="metric"``).
     constraint_cells_ : list of str
@@ -149,6 +165,7 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         "constraint": [StrOptions(set(CONSTRAINT_NAMES)), FairnessConstraint],
         "bound": [Interval(Real, 0, np.inf, closed="both")],
         "bound_type": [StrOptions({"metric", "covariance"})],
+        "relaxation": [StrOptions({"boundary", "mean"})],
         "sensitive_cols": [None, str, Integral, list, tuple],
         "keep_sensitive_cols": ["boolean"],
         "C": [Interval(Real, 0, None, closed="neither")],
@@ -168,6 +185,7 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         bound=0.01,
         *,
         bound_type="metric",
+        relaxation="boundary",
         sensitive_cols=None,
         keep_sensitive_cols=False,
         C=1.0,
@@ -183,6 +201,7 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         self.constraint = constraint
         self.bound = bound
         self.bound_type = bound_type
+        self.relaxation = relaxation
         self.sensitive_cols = sensitive_cols
         self.keep_sensitive_cols = keep_sensitive_cols
         self.C = C
@@ -262,9 +281,10 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         theta, mu, A = sol.theta, None, None
         status, unconverged = [], [] if sol.converged else [sol.message]
         self.n_iter_, self.n_levels_ = sol.n_iter, 1
+        self.relaxation_ = None
         if moments is not None and moments.active and np.isfinite(self.bound):
-            A = moments.differences_jacobian(obj.Xt)
             if self.bound_type == "covariance":
+                A = moments.differences_jacobian(obj.Xt)
                 limit = self.bound / moments.shares()
                 sol = solve(
                     theta,
@@ -277,18 +297,9 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
                 unconverged += [] if sol.converged else [sol.message]
                 self.n_iter_ += sol.n_iter
                 self.n_levels_ += 1
+                self.relaxation_ = "mean"
             else:
-                res = search_level(
-                    obj,
-                    moments,
-                    A,
-                    self.bound,
-                    inner=lambda m, th0, precond: solve(
-                        th0, A=A, mu=m, precond=precond
-                    ),
-                    theta0=theta,
-                    max_levels=self.max_levels,
-                )
+                res, A = self._search_level(obj, moments, solve, theta)
                 theta, mu = res.theta, res.mu
                 unconverged += res.messages
                 self.n_iter_ += res.n_iter
@@ -319,6 +330,47 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         )
         self.solver_status_ = "; ".join(status)
         return self
+
+    def _search_level(self, obj, moments, solve, theta0):
+        """Search the level of the relaxation that meets ``bound``.
+
+        With ``relaxation="boundary"``, a search that does not reach the
+        bound is followed by one on the plain relaxation, and the better of
+        the two is kept. Sets ``relaxation_``; returns the search result and
+        the relaxation matrix.
+        """
+        relaxations = (
+            ["boundary", "mean"] if self.relaxation == "boundary" else ["mean"]
+        )
+        best = None
+        n_levels, n_iter, messages = 0, 0, []
+        for relaxation in relaxations:
+            J = obj.Xt  # plain group means of the score
+            if relaxation == "boundary":
+                density = boundary_density(obj, theta0)
+                J = scale_rows(obj.Xt, density / density.mean())
+            A = moments.differences_jacobian(J)
+            res = search_level(
+                obj,
+                moments,
+                A,
+                self.bound,
+                inner=lambda m, th0, precond, A=A: solve(
+                    th0, A=A, mu=m, precond=precond
+                ),
+                theta0=theta0,
+                max_levels=self.max_levels,
+            )
+            n_levels += res.n_levels - (best is not None)  # theta0 solved once
+            n_iter += res.n_iter
+            messages += res.messages
+            if best is None or res.gap < best[0].gap:
+                best = (res, A, relaxation)
+            if res.reached:
+                break
+        res, A, self.relaxation_ = best
+        res.n_levels, res.n_iter, res.messages = n_levels, n_iter, messages
+        return res, A
 
     def _bound_not_reached(self, moments, res):
         """Raise if the bound is infeasible, else warn that it was not reached."""

@@ -25,6 +25,8 @@ from scipy import optimize
 from scipy.linalg import cholesky, solve_triangular
 from scipy.special import expit
 
+from ..utils._linalg import as_dense, scale_rows
+
 __all__ = ["LogisticObjective", "Solution", "minimize_cvxpy", "minimize_lbfgs"]
 
 #: Largest number of parameters for which dense Hessians are formed.
@@ -85,13 +87,7 @@ class LogisticObjective:
         """Hessian of ``f`` on the coordinates ``active`` (L1 zeros are fixed)."""
         p = expit(self.Xt @ theta)
         Xa = self.Xt[:, active]
-        weighted = (
-            Xa.multiply((self.w * p * (1 - p))[:, None])
-            if sp.issparse(Xa)
-            else ((self.w * p * (1 - p))[:, None] * Xa)
-        )
-        H = Xa.T @ weighted
-        H = H.toarray() if sp.issparse(H) else np.asarray(H)
+        H = as_dense(Xa.T @ scale_rows(Xa, self.w * p * (1 - p)))
         H[np.diag_indices_from(H)] += self.l2 * self.penalized[active]
         return H
 

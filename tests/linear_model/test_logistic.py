@@ -174,7 +174,9 @@ def test_adult_zero_covariance_is_not_fair(adult):
 # ---------------------------------------------------------- relaxation, solvers
 def test_relaxation_level_is_group_mean_score_difference():
     X, y, s = biased(n_groups=3)
-    model = FairLogisticRegression(bound=0.02).fit(X, y, sensitive_features=s)
+    model = FairLogisticRegression(bound=0.02, relaxation="mean")
+    model.fit(X, y, sensitive_features=s)
+    assert model.relaxation_ == "mean"
     score = model.decision_function(X)
     expected = [score[s == g].mean() - score.mean() for g in ["g0", "g1", "g2"]]
     np.testing.assert_allclose(model.relaxation_level_, expected, atol=1e-10)
@@ -226,12 +228,38 @@ def test_native_and_cvxpy_agree_at_same_level(constraint, l1_ratio):
     )
 
 
+def test_boundary_relaxation_weights_rows_near_the_threshold():
+    X, y, s = biased(n_groups=3)
+    model = FairLogisticRegression(bound=0.02).fit(X, y, sensitive_features=s)
+    assert model.relaxation_ == "boundary"
+    s0 = FairLogisticRegression(bound=np.inf).fit(X, y, sensitive_features=s)
+    s0 = s0.decision_function(X)
+    h = 1.06 * s0.std() * len(s0) ** -0.2
+    q = 1 / (1 + np.exp(-s0 / h))
+    weight = q * (1 - q)
+    weight /= weight.mean()
+    score = weight * model.decision_function(X)
+    expected = [score[s == g].mean() - score.mean() for g in ["g0", "g1", "g2"]]
+    np.testing.assert_allclose(model.relaxation_level_, expected, atol=1e-8)
+
+
+def test_boundary_relaxation_costs_less_accuracy_on_adult(adult):
+    X, y, groups = adult
+    fit = {
+        r: FairLogisticRegression(bound=0.02, relaxation=r).fit(
+            X, y, sensitive_features=groups["sex"]
+        )
+        for r in ("boundary", "mean")
+    }
+    assert all(m.train_gap_ <= 0.02 for m in fit.values())
+    assert fit["boundary"].score(X, y) > fit["mean"].score(X, y)
+
+
 def test_cvxpy_reaches_native_level_objective():
     """At the signed level found for a real bound, cvxpy's optimum is the same."""
     X, y, s = biased(600)
-    native = FairLogisticRegression(bound=0.02, tol=1e-9).fit(
-        X, y, sensitive_features=s
-    )
+    native = FairLogisticRegression(bound=0.02, relaxation="mean", tol=1e-9)
+    native.fit(X, y, sensitive_features=s)
     moments = DemographicParity().moments(y, s)
     obj = LogisticObjective(
         X, y.astype(float), np.ones(len(y)), C=1.0, l1_ratio=0.0, fit_intercept=True
