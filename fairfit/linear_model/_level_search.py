@@ -122,11 +122,10 @@ def _implicit_step(obj, moments, A, theta, h):
     density = boundary_density(obj, theta, h)
     R = moments.rates_jacobian(scale_rows(obj.Xt, density))
     active = obj.active(theta)
-    H = obj.hessian(theta, active)
     dtheta = np.zeros((obj.n_params, A.shape[0]))
-    H[np.diag_indices_from(H)] += 1e-10 * max(1.0, np.abs(np.diag(H)).max())
-    dtheta[active] = -np.linalg.solve(H, A[:, active].T)
-    precond = obj.preconditioner(H=H) if active.all() else None
+    solved, H = obj.hessian_solve(theta, active, A[:, active].T)
+    dtheta[active] = -solved
+    precond = obj.preconditioner(H=H) if H is not None and active.all() else None
     return R @ dtheta, dtheta, precond
 
 

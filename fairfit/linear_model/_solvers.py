@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import optimize
 from scipy.linalg import cholesky, solve_triangular
+from scipy.sparse.linalg import LinearOperator, cg
 from scipy.special import expit
 
 from ..utils._linalg import as_dense, scale_rows
@@ -90,6 +91,30 @@ class LogisticObjective:
         H = as_dense(Xa.T @ scale_rows(Xa, self.w * p * (1 - p)))
         H[np.diag_indices_from(H)] += self.l2 * self.penalized[active]
         return H
+
+    def hessian_solve(self, theta, active, B):
+        """``H^{-1} B`` on the coordinates ``active``, and ``H`` if it was formed.
+
+        Up to ``MAX_DENSE_PARAMS`` parameters the Hessian is formed and
+        factorised; beyond, each column is solved by conjugate gradients on
+        Hessian-vector products, which never form it.
+        """
+        ridge = 1e-10
+        if active.sum() <= MAX_DENSE_PARAMS:
+            H = self.hessian(theta, active)
+            H[np.diag_indices_from(H)] += ridge * max(1.0, np.abs(np.diag(H)).max())
+            return np.linalg.solve(H, B), H
+        Xa = self.Xt[:, active]
+        p = expit(self.Xt @ theta)
+        d = self.w * p * (1 - p)
+        diag = self.l2 * self.penalized[active] + ridge
+
+        def hvp(v):
+            return Xa.T @ (d * (Xa @ v)) + diag * v
+
+        op = LinearOperator((Xa.shape[1],) * 2, matvec=hvp, dtype=float)
+        columns = [cg(op, b, rtol=1e-8, maxiter=1000)[0] for b in B.T]
+        return np.column_stack(columns), None
 
     def preconditioner(self, theta=None, H=None):
         """Lower Cholesky factor of the Hessian, or None where it does not pay.

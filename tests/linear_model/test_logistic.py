@@ -537,3 +537,17 @@ def test_constraint_names_are_accepted():
         FairLogisticRegression(name, bound=0.1).fit(X, y, sensitive_features=s)
     with pytest.raises(ValueError, match="constraint"):
         FairLogisticRegression("parity").fit(X, y, sensitive_features=s)
+
+
+def test_many_features_path_without_dense_hessian(monkeypatch):
+    """Beyond MAX_DENSE_PARAMS the search solves with conjugate gradients."""
+    import fairfit.linear_model._solvers as solvers
+
+    X, y, s = biased(n_groups=3)
+    dense = FairLogisticRegression(bound=0.02, tol=1e-8).fit(X, y, sensitive_features=s)
+    monkeypatch.setattr(solvers, "MAX_DENSE_PARAMS", 2)
+    iterative = FairLogisticRegression(bound=0.02, tol=1e-8).fit(
+        X, y, sensitive_features=s
+    )
+    assert iterative.train_gap_ <= 0.02
+    assert abs(iterative.score(X, y) - dense.score(X, y)) < 0.01
