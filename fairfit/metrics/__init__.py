@@ -16,6 +16,7 @@ from ._fairness import (
     false_positive_rate_difference,
     group_rates,
 )
+from ._scorers import make_fairness_scorer
 
 __all__ = [
     "demographic_parity_difference",
@@ -27,4 +28,5 @@ __all__ = [
     "error_rate_difference",
     "false_positive_rate_difference",
     "group_rates",
+    "make_fairness_scorer",
 ]

@@ -1,0 +1,30 @@
+"""scikit-learn's estimator checks over the reductions."""
+
+import warnings
+
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from fairfit.reductions import (
+    ExponentiatedGradientClassifier,
+    GridSearchReductionClassifier,
+)
+
+ESTIMATORS = [
+    ExponentiatedGradientClassifier(LogisticRegression()),
+    GridSearchReductionClassifier(LogisticRegression()),
+]
+
+# check name -> reason, for every check a reduction is expected to fail
+EXPECTED_FAILED_CHECKS: dict = {}
+
+
+@parametrize_with_checks(
+    ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS
+)
+def test_sklearn_compatible(estimator, check):
+    # the checks fit without sensitive features, which fairfit answers with a
+    # UserWarning and an unconstrained fit
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*no sensitive features.*")
+        check(estimator)
