@@ -2,11 +2,22 @@
 
 import warnings
 
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from fairfit.ensemble import FairGradientBoostingClassifier
 from fairfit.linear_model import FairLogisticRegression
+from fairfit.reductions import (
+    ExponentiatedGradientClassifier,
+    GridSearchReductionClassifier,
+)
 
-ESTIMATORS = [FairLogisticRegression()]
+ESTIMATORS = [
+    FairLogisticRegression(),
+    ExponentiatedGradientClassifier(LogisticRegression()),
+    GridSearchReductionClassifier(LogisticRegression()),
+    FairGradientBoostingClassifier(),
+]
 
 # check name -> reason, for every check a public estimator is expected to fail
 EXPECTED_FAILED_CHECKS: dict = {}

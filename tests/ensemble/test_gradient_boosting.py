@@ -12,7 +12,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from fairfit.constraints import check_constraint
 from fairfit.datasets import make_biased_classification
@@ -493,19 +492,3 @@ def test_multiclass_rejected():
     X, y, s = biased(500)
     with pytest.raises(ValueError, match="Only binary"):
         FairGradientBoostingClassifier().fit(X, y + (X[:, 0] > 1), sensitive_features=s)
-
-
-# --------------------------------------------------------- estimator checks
-# check name -> reason, for every check this estimator is expected to fail
-EXPECTED_FAILED_CHECKS: dict = {}
-
-
-@parametrize_with_checks(
-    [FairGradientBoostingClassifier()],
-    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
-)
-def test_sklearn_compatible(estimator, check):
-    # the checks fit without sensitive features: an unconstrained fit, warned
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*no sensitive features.*")
-        check(estimator)
