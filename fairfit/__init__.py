@@ -6,6 +6,11 @@ constraints
     Fairness constraints shared by every estimator family.
 linear_model
     :class:`~fairfit.linear_model.FairLogisticRegression`.
+reductions
+    Fair classifiers from any classifier that takes ``sample_weight``
+    (exponentiated gradient, grid search).
+ensemble
+    :class:`~fairfit.ensemble.FairGradientBoostingClassifier`.
 metrics
     Fairness metrics (differences, ratios, per-group rate tables) and their
     scorers for scikit-learn's model selection.
@@ -18,18 +23,34 @@ utils
     Validation helpers.
 """
 
-from . import constraints, datasets, linear_model, metrics, model_selection, utils
+from . import (
+    constraints,
+    datasets,
+    ensemble,
+    linear_model,
+    metrics,
+    model_selection,
+    reductions,
+    utils,
+)
+from .ensemble import FairGradientBoostingClassifier
 from .linear_model import FairLogisticRegression
+from .reductions import ExponentiatedGradientClassifier, GridSearchReductionClassifier
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "ExponentiatedGradientClassifier",
+    "FairGradientBoostingClassifier",
     "FairLogisticRegression",
+    "GridSearchReductionClassifier",
     "__version__",
     "constraints",
     "datasets",
+    "ensemble",
     "linear_model",
     "metrics",
     "model_selection",
+    "reductions",
     "utils",
 ]

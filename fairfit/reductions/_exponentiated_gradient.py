@@ -602,6 +602,7 @@ class _Search:
         """Smoothed column generation over the hull of the models found."""
         game = self.game
         self.query([np.zeros(game.n_constraints)])
+        radius = 1.0
         while True:
             q, lam_hull, upper = game.solve_hull()
             lower, center = self.lower()
@@ -616,7 +617,15 @@ class _Search:
             if self.gaps[-1] <= self.tol:
                 self.verify(lam_hull, upper)
             else:
-                self.query([center + _SMOOTHING * (lam_hull - center)])
+                # a trust region in units of the rows' natural scales: the
+                # hull's multipliers are B on a violated row while the models
+                # found cannot meet it, far beyond a useful response
+                step = center + _SMOOTHING * (lam_hull - center)
+                cap = radius * game.scales
+                if np.any(step > cap):
+                    step = np.minimum(step, cap)
+                    radius *= 2.0
+                self.query([step])
 
     def verified(self, upper) -> bool:
         """Whether a verification fit already failed to improve this value."""

@@ -60,6 +60,13 @@ class Game:
         self.B = float(multiplier_bound)
         self.T, self.labels = _constraint_rows(moments, bound_type)
         self.c = np.full(len(self.T), self.bound)
+        # A row's natural multiplier scale: the smallest weight share (of the
+        # whole data) of its cells. A multiplier of that size makes a sample's
+        # constraint cost in that cell as large as its error cost.
+        cell_share = moments.cell_weight[moments.valid] / self.total_weight
+        self.scales = np.array(
+            [cell_share[row != 0].min() for row in self.T], dtype=float
+        )
         self._shares = moments.shares()
         self._events = moments.cell_events()
         self.preds: list[np.ndarray] = []  # hard predictions, int8
