@@ -20,7 +20,9 @@ def test_readme_quick_start(capsys):
 
 
 def test_readme_commands_match_ci():
-    ci = (Path(__file__).parents[1] / ".ci" / "run").read_text().strip().splitlines()[-1]
+    ci = (
+        (Path(__file__).parents[1] / ".ci" / "run").read_text().strip().splitlines()[-1]
+    )
     assert ci in README.read_text()
 
 

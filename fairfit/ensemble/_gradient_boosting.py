@@ -414,7 +414,7 @@ class FairGradientBoostingClassifier(ClassifierMixin, BaseEstimator):
         observing iterate ``t``, used by tree ``t + 1``) and ``"level"``
         (the level the multipliers aimed the rate differences at, at most
         ``bound``; None when the constraint is inactive).
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         Importance of each feature in the returned model (see
         ``importance_type``).
     n_features_in_ : int
