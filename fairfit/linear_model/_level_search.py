@@ -27,7 +27,7 @@ from scipy.special import expit
 from ..utils._linalg import scale_rows
 from ._solvers import Solution
 
-__all__ = ["LevelSearchResult", "search_level"]
+__all__ = ["LevelSearchResult", "bisect_level", "search_level"]
 
 
 @dataclass
@@ -293,4 +293,78 @@ def search_level(obj, moments, A, bound, inner, *, theta0, max_levels, margin=0.
         n_iter=sum(r.n_iter for r in runs),
         messages=[m for r in runs for m in r.messages],
         history=[h for r in runs for h in r.history],
+    )
+
+
+#: Bisection steps of :func:`bisect_level` after its first solve.
+BISECTION_STEPS = 10
+
+
+def bisect_level(obj, moments, A, bound, solve, *, theta0, precond=None):
+    """Shrink the relaxation's level uniformly until the real gap is within ``bound``.
+
+    The fallback of :func:`search_level`. A Lagrangian multiplier larger
+    than the slope of the loss at infinity (about the share of its cell's
+    rows) leaves the Lagrangian held only by the penalty: its solution runs
+    off to large coefficients whose hard predictions may meet the bound at a
+    loss worse than a constant model's. This search solves the constrained
+    programs ``min f(theta)`` subject to ``|A theta| <= t |A theta0|``
+    (elementwise), whose solutions stay on the scale of the data: at
+    ``t = 0`` first, then by bisection of ``t`` in (0, 1) on whether the
+    real gap is within ``bound``.
+
+    Parameters
+    ----------
+    obj : LogisticObjective
+    moments : GroupMoments
+    A : ndarray of shape (n_cells, n_params)
+        Relaxation matrix of the constraint for ``obj.Xt``.
+    bound : float
+        Bound on the real (hard-prediction) training gap.
+    solve : callable ``(theta0, *, A, lower, upper, precond) -> Solution``
+        Solver of the constrained program, warm-started at ``theta0``.
+    theta0 : ndarray
+        The unconstrained model.
+    precond : object, default=None
+        Preconditioner passed to every solve.
+
+    Returns
+    -------
+    LevelSearchResult
+        The solution at the largest ``t`` tried whose real gap is within
+        ``bound``; if there is none (not even at ``t = 0``), the one at
+        ``t = 0``. ``mu`` holds the solver's multipliers of the bounds on
+        ``A theta``: the solution also minimises ``f + mu @ A theta``.
+    """
+    level = np.abs(A @ theta0)
+    lo, hi = 0.0, 1.0
+    theta, best = theta0, None
+    history, messages, n_iter = [], [], 0
+    for k in range(BISECTION_STEPS + 1):
+        t = 0.5 * (lo + hi) if k else 0.0
+        sol = solve(theta, A=A, lower=-t * level, upper=t * level, precond=precond)
+        n_iter += sol.n_iter
+        if not sol.converged:
+            messages.append(sol.message)
+        gap = moments.gap(obj.scores(sol.theta) > 0)
+        mu = np.zeros(A.shape[0]) if sol.multipliers is None else sol.multipliers
+        history.append((gap, float(np.abs(mu).max(initial=0.0))))
+        if k == 0 or gap <= bound:
+            best = (sol.theta, mu, gap)
+        if gap > bound and k == 0:
+            break  # the tightest level is out of reach: so is the bound
+        if gap <= bound:
+            lo, theta = t, sol.theta
+        else:
+            hi = t
+    theta, mu, gap = best
+    return LevelSearchResult(
+        theta=theta,
+        mu=mu,
+        gap=gap,
+        reached=gap <= bound,
+        n_levels=len(history) + 1,  # with theta0's solve, as search_level counts
+        n_iter=n_iter,
+        messages=messages,
+        history=history,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from functools import partial
 from numbers import Integral, Real
 
@@ -22,7 +23,7 @@ from ..utils._validation import (
     validate_predict_data,
     warn_unconstrained,
 )
-from ._level_search import boundary_density, search_level
+from ._level_search import bisect_level, boundary_density, search_level
 from ._solvers import LogisticObjective, minimize_cvxpy, minimize_lbfgs
 
 __all__ = ["FairLogisticRegression"]
@@ -69,9 +70,16 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         predictions can change, not those far from the boundary: the same
         real gap then costs less accuracy. Both are linear in the
         coefficients, so each level is a convex program. If the search on
-        the boundary relaxation does not reach the bound, a search on the
-        plain one follows. With ``bound_type="covariance"`` the relaxation
-        is always the plain one.
+        the boundary relaxation does not reach the bound, or reaches it only
+        with a training log-loss above the constant model's (the
+        Lagrangian's solution then runs off to large coefficients, with
+        overconfident probabilities), a search on the plain one follows,
+        and if that fails too, a bisection that shrinks the plain
+        relaxation's level uniformly (bounded coefficients). Of the models
+        found, the most accurate on the training data within the bound is
+        kept, preferring those with a log-loss below the constant model's.
+        With ``bound_type="covariance"`` the relaxation is always the plain
+        one.
     sensitive_cols : str, int or list, default=None
         Names or positions of columns of ``X`` holding the sensitive
         features, an alternative to the ``sensitive_features`` fit parameter
@@ -335,15 +343,26 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         """Search the level of the relaxation that meets ``bound``.
 
         With ``relaxation="boundary"``, a search that does not reach the
-        bound is followed by one on the plain relaxation, and the better of
-        the two is kept. Sets ``relaxation_``; returns the search result and
-        the relaxation matrix.
+        bound, or reaches it with a training loss above the constant
+        model's (the Lagrangian's solution ran off to large coefficients),
+        is followed by one on the plain relaxation; if that fails too, by
+        the bisection of :func:`bisect_level` on the plain relaxation. Of
+        the models these searches return, the one kept is, within the
+        bound, the most accurate on the training data (weighted as the
+        loss), preferring those whose loss is below the constant model's;
+        if none is within the bound, the one of smallest gap. Sets
+        ``relaxation_``; returns the search result and the relaxation
+        matrix.
         """
         relaxations = (
             ["boundary", "mean"] if self.relaxation == "boundary" else ["mean"]
         )
-        best = None
-        n_levels, n_iter, messages = 0, 0, []
+        constant_loss = obj.value(obj.constant())
+
+        def degenerate(res):
+            return obj.value(res.theta) > constant_loss
+
+        candidates = []
         for relaxation in relaxations:
             J = obj.Xt  # plain group means of the score
             if relaxation == "boundary":
@@ -361,15 +380,37 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
                 theta0=theta0,
                 max_levels=self.max_levels,
             )
-            n_levels += res.n_levels - (best is not None)  # theta0 solved once
-            n_iter += res.n_iter
-            messages += res.messages
-            if best is None or res.gap < best[0].gap:
-                best = (res, A, relaxation)
-            if res.reached:
+            candidates.append((res, A, relaxation))
+            if res.reached and not degenerate(res):
                 break
-        res, A, self.relaxation_ = best
-        res.n_levels, res.n_iter, res.messages = n_levels, n_iter, messages
+        if not any(c[0].reached and not degenerate(c[0]) for c in candidates):
+            A = moments.differences_jacobian(obj.Xt)
+            res = bisect_level(
+                obj,
+                moments,
+                A,
+                self.bound,
+                solve,
+                theta0=theta0,
+                precond=obj.preconditioner(theta0),
+            )
+            candidates.append((res, A, "mean"))
+        res, A, self.relaxation_ = min(
+            candidates,
+            key=lambda c: (
+                not c[0].reached,
+                c[0].gap if not c[0].reached else degenerate(c[0]),
+                float(obj.w @ ((obj.scores(c[0].theta) > 0) != obj.y)),
+            ),
+        )
+        # theta0 was solved once, before the searches
+        n_levels = sum(c[0].n_levels for c in candidates) - len(candidates) + 1
+        res = replace(
+            res,
+            n_levels=n_levels,
+            n_iter=sum(c[0].n_iter for c in candidates),
+            messages=[m for c in candidates for m in c[0].messages],
+        )
         return res, A
 
     def _bound_not_reached(self, moments, res):

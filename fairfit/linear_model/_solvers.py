@@ -77,6 +77,18 @@ class LogisticObjective:
         coef = theta * self.penalized
         return value + 0.5 * self.l2 * (coef @ coef), grad + self.l2 * coef
 
+    def constant(self) -> np.ndarray:
+        """The minimiser of ``f`` over constant scores.
+
+        Zero coefficients and, with an intercept, the log-odds of the
+        weighted positive rate (zero scores without one).
+        """
+        theta = np.zeros(self.n_params)
+        if not self.penalized.all():
+            p = float(np.clip(self.w @ self.y, 1e-12, 1.0 - 1e-12))
+            theta[~self.penalized] = np.log(p / (1.0 - p))
+        return theta
+
     def value(self, theta) -> float:
         """``f(theta)``, the objective that both solvers minimise."""
         return float(
@@ -146,6 +158,9 @@ class Solution:
     n_iter: int
     converged: bool
     message: str
+    #: Multipliers of the bounds on ``A theta`` (``theta`` minimises
+    #: ``f(theta) + multipliers @ A theta``); None without bounds.
+    multipliers: np.ndarray | None = None
 
 
 def _lbfgs(fun, x0, bounds, tol, max_iter):
@@ -277,7 +292,7 @@ def minimize_lbfgs(
         nu = nu_new
         nu_scale = max(1.0, np.abs(nu).max(initial=0))
         if violation <= tol * 1e-2 and change <= max(tol, 1e-6) * nu_scale:
-            return Solution(theta, n_iter, sol.converged, sol.message)
+            return Solution(theta, n_iter, sol.converged, sol.message, nu)
         if violation > 0.25 * last_violation:
             rho *= 10.0
         last_violation = violation
@@ -287,6 +302,7 @@ def minimize_lbfgs(
         False,
         f"augmented Lagrangian stopped after {max_al_iter} outer iterations with "
         f"constraint violation {violation:.2e}",
+        nu,
     )
 
 
@@ -336,6 +352,18 @@ def minimize_cvxpy(
     ok = problem.status == cp.OPTIMAL
     value = theta.value if theta.value is not None else np.zeros(obj.n_params)
     n_iter = int(problem.solver_stats.num_iters or 0) if problem.solver_stats else 0
+    multipliers = None
+    if constraints and ok:
+        # f + nu_u @ (A theta - upper) - nu_l @ (A theta - lower)
+        signs = [-1.0] * (lower is not None) + [1.0] * (upper is not None)
+        multipliers = sum(
+            sign * np.asarray(c.dual_value, float)
+            for sign, c in zip(signs, constraints)
+        )
     return Solution(
-        np.asarray(value, float), n_iter, ok, f"cvxpy status: {problem.status}"
+        np.asarray(value, float),
+        n_iter,
+        ok,
+        f"cvxpy status: {problem.status}",
+        multipliers,
     )
