@@ -5,7 +5,7 @@ from functools import lru_cache
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._base import load_descr, make_bunch, read_gzip_csv
+from ._base import check_subset, encode_binary_target, make_bunch, read_gzip_csv
 
 _NUMERIC_COLUMNS = [
     "age",
@@ -14,16 +14,6 @@ _NUMERIC_COLUMNS = [
     "capital-gain",
     "capital-loss",
     "hours-per-week",
-]
-_CATEGORICAL_COLUMNS = [
-    "workclass",
-    "education",
-    "marital-status",
-    "occupation",
-    "relationship",
-    "race",
-    "sex",
-    "native-country",
 ]
 # Column order of the raw files.
 _FEATURE_NAMES = [
@@ -42,10 +32,10 @@ _FEATURE_NAMES = [
     "hours-per-week",
     "native-country",
 ]
+_CATEGORICAL_COLUMNS = [name for name in _FEATURE_NAMES if name not in _NUMERIC_COLUMNS]
 _TARGET_NAME = "income"
 _TARGET_NAMES = ["<=50K", ">50K"]
 _SENSITIVE_NAMES = ["sex", "race"]
-_SUBSETS = ("train", "test", "all")
 
 
 def _read_adult_file(data_file_name, skiprows):
@@ -65,11 +55,11 @@ def _read_adult_file(data_file_name, skiprows):
     frame = frame.dropna().reset_index(drop=True)
 
     # The labels of adult.test end with a period: "<=50K." and ">50K.".
-    labels = frame[_TARGET_NAME].str.rstrip(".")
-    unknown = set(labels.unique()) - set(_TARGET_NAMES)
-    if unknown:
-        raise ValueError(f"Unexpected labels in {data_file_name}: {sorted(unknown)}")
-    frame[_TARGET_NAME] = (labels == _TARGET_NAMES[1]).astype("int64")
+    frame[_TARGET_NAME] = encode_binary_target(
+        frame[_TARGET_NAME].str.rstrip("."),
+        _TARGET_NAMES,
+        what=f"labels in {data_file_name}",
+    )
     return frame
 
 
@@ -189,9 +179,7 @@ def load_adult(
     >>> X_test["sex"].cat.categories.tolist()
     ['Female', 'Male']
     """
-    if subset not in _SUBSETS:
-        raise ValueError(f"subset must be one of {_SUBSETS}, got {subset!r}.")
-
+    check_subset(subset)
     train, test = _load_adult_frames()
     if subset == "train":
         frame = train
@@ -201,11 +189,12 @@ def load_adult(
         frame = pd.concat([train, test], ignore_index=True)
 
     return make_bunch(
-        data=frame[_FEATURE_NAMES],
-        target=frame[_TARGET_NAME],
+        frame,
+        feature_names=_FEATURE_NAMES,
+        target_name=_TARGET_NAME,
         sensitive_names=_SENSITIVE_NAMES,
         target_names=_TARGET_NAMES,
-        descr=load_descr("adult.rst"),
+        descr_file_name="adult.rst",
         as_frame=as_frame,
         return_X_y=return_X_y,
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._base import check_subset, load_descr, make_bunch, read_gzip_csv, select_split
+from ._base import check_values, encode_binary_target, load_split, read_gzip_csv
 
 _PACKAGED_FILE = "bank-additional-full.csv.gz"
 _INTEGER_COLUMNS = ["age", "duration", "campaign", "pdays", "previous"]
@@ -21,18 +21,6 @@ _FLOAT_COLUMNS = [
     "cons.conf.idx",
     "euribor3m",
     "nr.employed",
-]
-_CATEGORICAL_COLUMNS = [
-    "job",
-    "marital",
-    "education",
-    "default",
-    "housing",
-    "loan",
-    "contact",
-    "month",
-    "day_of_week",
-    "poutcome",
 ]
 # Calendar order rather than alphabetical; only the values present are kept.
 _CALENDAR = {
@@ -61,6 +49,12 @@ _FEATURE_NAMES = [
     "cons.conf.idx",
     "euribor3m",
     "nr.employed",
+]
+# The categorical columns of the file (``age_group`` is derived from ``age``).
+_CATEGORICAL_COLUMNS = [
+    name
+    for name in _FEATURE_NAMES
+    if name not in _INTEGER_COLUMNS + _FLOAT_COLUMNS + ["age_group"]
 ]
 _TARGET_NAME = "y"
 _TARGET_NAMES = ["no", "yes"]
@@ -103,9 +97,7 @@ def _load_bank_frame():
     for name in _CATEGORICAL_COLUMNS:
         present = set(frame[name])
         if name in _CALENDAR:
-            unknown = present - set(_CALENDAR[name])
-            if unknown:
-                raise ValueError(f"Unexpected values in {name}: {sorted(unknown)}")
+            check_values(present, _CALENDAR[name], f"values in {name}")
             categories = [value for value in _CALENDAR[name] if value in present]
         else:
             categories = sorted(present)
@@ -115,10 +107,7 @@ def _load_bank_frame():
     group = age.between(25, 59).map({True: _AGE_GROUPS[0], False: _AGE_GROUPS[1]})
     frame.insert(1, "age_group", group.astype(pd.CategoricalDtype(_AGE_GROUPS)))
 
-    unknown = set(frame[_TARGET_NAME]) - set(_TARGET_NAMES)
-    if unknown:
-        raise ValueError(f"Unexpected labels: {sorted(unknown)}")
-    frame[_TARGET_NAME] = (frame[_TARGET_NAME] == "yes").astype("int64")
+    frame[_TARGET_NAME] = encode_binary_target(frame[_TARGET_NAME], _TARGET_NAMES)
     return frame[_FEATURE_NAMES + [_TARGET_NAME]]
 
 
@@ -247,23 +236,19 @@ def load_bank(
     >>> X.shape
     (28831, 21)
     """
-    check_subset(subset)
-    frame = select_split(
-        _load_bank_frame(),
-        target_name=_TARGET_NAME,
-        subset=subset,
-        test_size=test_size,
-        random_state=random_state,
-    )
     feature_names = [
         name for name in _FEATURE_NAMES if include_duration or name != "duration"
     ]
-    return make_bunch(
-        data=frame[feature_names],
-        target=frame[_TARGET_NAME],
+    return load_split(
+        _load_bank_frame(),
+        subset=subset,
+        test_size=test_size,
+        random_state=random_state,
+        feature_names=feature_names,
+        target_name=_TARGET_NAME,
         sensitive_names=_SENSITIVE_NAMES,
         target_names=_TARGET_NAMES,
-        descr=load_descr("bank.rst"),
+        descr_file_name="bank.rst",
         as_frame=as_frame,
         return_X_y=return_X_y,
     )

@@ -8,14 +8,13 @@ copied verbatim, ``\\n`` line ends. It is made by
 """
 
 import csv
-import io
 from collections.abc import Sequence
 from functools import lru_cache
 
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._base import check_subset, load_descr, make_bunch, read_gzip_csv, select_split
+from ._base import check_subset, check_values, csv_bytes, load_split, read_gzip_csv
 
 _PACKAGED_FILE = "compas.csv.gz"
 _FEATURE_NAMES = [
@@ -64,12 +63,9 @@ def _make_packaged_csv(source):
         rows = csv.reader(original)
         header = next(rows)
         positions = [header.index(name) for name in _PACKAGED_COLUMNS]
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(_PACKAGED_COLUMNS)
-        for row in rows:
-            writer.writerow([row[i] for i in positions])
-    return out.getvalue().encode("utf-8")
+        return csv_bytes(
+            _PACKAGED_COLUMNS, ([row[i] for i in positions] for row in rows)
+        )
 
 
 @lru_cache(maxsize=1)
@@ -99,9 +95,7 @@ def _load_compas_frame():
     )
     frame = frame.loc[keep, _FEATURE_NAMES + [_TARGET_NAME]].reset_index(drop=True)
 
-    unknown = set(frame["age_cat"]) - set(_AGE_CATEGORIES)
-    if unknown:
-        raise ValueError(f"Unexpected age_cat values: {sorted(unknown)}")
+    check_values(frame["age_cat"], _AGE_CATEGORIES, "age_cat values")
     frame["age_cat"] = frame["age_cat"].astype(pd.CategoricalDtype(_AGE_CATEGORIES))
     for name in ["sex", "race", "c_charge_degree"]:
         frame[name] = frame[name].astype(pd.CategoricalDtype(sorted(set(frame[name]))))
@@ -251,19 +245,16 @@ def load_compas(
         selected = [race for race in known if race in set(races)]
         frame["race"] = frame["race"].astype(pd.CategoricalDtype(selected))
 
-    frame = select_split(
+    return load_split(
         frame,
-        target_name=_TARGET_NAME,
         subset=subset,
         test_size=test_size,
         random_state=random_state,
-    )
-    return make_bunch(
-        data=frame[_FEATURE_NAMES],
-        target=frame[_TARGET_NAME],
+        feature_names=_FEATURE_NAMES,
+        target_name=_TARGET_NAME,
         sensitive_names=_SENSITIVE_NAMES,
         target_names=_TARGET_NAMES,
-        descr=load_descr("compas.rst"),
+        descr_file_name="compas.rst",
         as_frame=as_frame,
         return_X_y=return_X_y,
     )

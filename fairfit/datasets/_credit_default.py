@@ -9,13 +9,17 @@ values are unchanged. It is made by
 """
 
 import csv
-import io
 from functools import lru_cache
 
-import pandas as pd
 from sklearn.utils import Bunch
 
-from ._base import check_subset, load_descr, make_bunch, read_gzip_csv, select_split
+from ._base import (
+    check_values,
+    csv_bytes,
+    decode_categorical,
+    load_split,
+    read_gzip_csv,
+)
 
 _PACKAGED_FILE = "credit_default.csv.gz"
 _FEATURE_NAMES = [
@@ -84,12 +88,7 @@ def _make_packaged_csv(source):
         header = next(rows)
         if header[0] != "ID" or header[1:] != _FEATURE_NAMES + [_TARGET_NAME]:
             raise ValueError(f"Unexpected header in {source}: {header}")
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header[1:])
-        for row in rows:
-            writer.writerow(row[1:])
-    return out.getvalue().encode("utf-8")
+        return csv_bytes(header[1:], (row[1:] for row in rows))
 
 
 @lru_cache(maxsize=1)
@@ -100,15 +99,8 @@ def _load_credit_default_frame():
     """
     frame = read_gzip_csv(_PACKAGED_FILE, dtype="int64")
     for name, codes in _CODES.items():
-        unknown = set(frame[name]) - set(codes)
-        if unknown:
-            raise ValueError(f"Unexpected codes in {name}: {sorted(unknown)}")
-        categories = list(dict.fromkeys(codes.values()))
-        frame[name] = frame[name].map(codes).astype(pd.CategoricalDtype(categories))
-
-    unknown = set(frame[_TARGET_NAME]) - {0, 1}
-    if unknown:
-        raise ValueError(f"Unexpected labels: {sorted(unknown)}")
+        frame[name] = decode_categorical(frame[name], codes, name)
+    check_values(frame[_TARGET_NAME], {0, 1}, "labels")
     return frame
 
 
@@ -226,20 +218,16 @@ def load_credit_default(
     >>> X_train.shape
     (21000, 23)
     """
-    check_subset(subset)
-    frame = select_split(
+    return load_split(
         _load_credit_default_frame(),
-        target_name=_TARGET_NAME,
         subset=subset,
         test_size=test_size,
         random_state=random_state,
-    )
-    return make_bunch(
-        data=frame[_FEATURE_NAMES],
-        target=frame[_TARGET_NAME],
+        feature_names=_FEATURE_NAMES,
+        target_name=_TARGET_NAME,
         sensitive_names=_SENSITIVE_NAMES,
         target_names=_TARGET_NAMES,
-        descr=load_descr("credit_default.rst"),
+        descr_file_name="credit_default.rst",
         as_frame=as_frame,
         return_X_y=return_X_y,
     )

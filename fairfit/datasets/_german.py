@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._base import check_subset, load_descr, make_bunch, read_gzip_csv, select_split
+from ._base import decode_categorical, encode_binary_target, load_split, read_gzip_csv
 
 _PACKAGED_FILE = "german.data.gz"
 
@@ -136,29 +136,14 @@ _CODES = {
 }
 # Sex, from the personal status codes (A95, female single, never occurs).
 _SEX = {"A91": "male", "A92": "female", "A93": "male", "A94": "male", "A95": "female"}
+# The returned columns: those of the file, each derived column right after
+# the one it is derived from.
+_DERIVED = {"personal_status": "sex", "age": "age_over_25"}
 _FEATURE_NAMES = [
-    "checking_status",
-    "duration_months",
-    "credit_history",
-    "purpose",
-    "credit_amount",
-    "savings",
-    "employment_since",
-    "installment_rate",
-    "personal_status",
-    "sex",
-    "other_debtors",
-    "residence_since",
-    "property",
-    "age",
-    "age_over_25",
-    "other_installment_plans",
-    "housing",
-    "existing_credits",
-    "job",
-    "num_dependents",
-    "telephone",
-    "foreign_worker",
+    column
+    for name in _RAW_NAMES
+    for column in [name, _DERIVED.get(name)]
+    if column is not None
 ]
 _TARGET_NAME = "good_credit"
 _TARGET_NAMES = ["bad", "good"]
@@ -200,12 +185,7 @@ def _load_german_frame():
     frame = pd.DataFrame(index=raw.index)
     for name in _RAW_NAMES:
         if name in _CODES:
-            codes = _CODES[name]
-            unknown = set(raw[name]) - set(codes)
-            if unknown:
-                raise ValueError(f"Unexpected codes in {name}: {sorted(unknown)}")
-            labels = raw[name].map(codes)
-            frame[name] = labels.astype(pd.CategoricalDtype(list(codes.values())))
+            frame[name] = decode_categorical(raw[name], _CODES[name], name)
         else:
             frame[name] = raw[name]
         if name == "personal_status":
@@ -214,11 +194,8 @@ def _load_german_frame():
         elif name == "age":
             frame["age_over_25"] = raw[name] > 25
 
-    unknown = set(raw[_TARGET_NAME]) - {1, 2}
-    if unknown:
-        raise ValueError(f"Unexpected labels: {sorted(unknown)}")
     # Column 21 is 1 for good and 2 for bad credit risks: good becomes 1.
-    frame[_TARGET_NAME] = (raw[_TARGET_NAME] == 1).astype("int64")
+    frame[_TARGET_NAME] = encode_binary_target(raw[_TARGET_NAME], [2, 1])
     return frame
 
 
@@ -339,20 +316,16 @@ def load_german(
     >>> X_test.shape
     (300, 22)
     """
-    check_subset(subset)
-    frame = select_split(
+    return load_split(
         _load_german_frame(),
-        target_name=_TARGET_NAME,
         subset=subset,
         test_size=test_size,
         random_state=random_state,
-    )
-    return make_bunch(
-        data=frame[_FEATURE_NAMES],
-        target=frame[_TARGET_NAME],
+        feature_names=_FEATURE_NAMES,
+        target_name=_TARGET_NAME,
         sensitive_names=_SENSITIVE_NAMES,
         target_names=_TARGET_NAMES,
-        descr=load_descr("german.rst"),
+        descr_file_name="german.rst",
         as_frame=as_frame,
         return_X_y=return_X_y,
     )
