@@ -50,31 +50,29 @@ Run (from the repository root)::
         .venv/bin/python benchmarks/bench_boosting.py --output benchmarks/RESULTS.md
 """
 
-# Pin the thread pools before numpy (or anything that loads a BLAS) is imported.
+# Pin the thread pools before numpy (or anything that loads a BLAS) is
+# imported: importing _common sets OMP/OPENBLAS/MKL_NUM_THREADS to 1.
+import _common  # isort: skip
+
+import argparse
+import datetime
 import os
+import time
+import warnings
+from collections import Counter
 
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-_ENV_AT_LAUNCH = {name: os.environ.get(name) for name in _THREAD_VARS}
-for _name in _THREAD_VARS:
-    os.environ[_name] = "1"
+import numpy as np
+import pandas as pd
+from _common import (
+    ROOT,
+    fairgbm_sklearn_error,
+    fmt_times,
+    git_state,
+    log,
+    short,
+)
+from threadpoolctl import threadpool_limits
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import shlex  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
-from collections import Counter  # noqa: E402
-from importlib.metadata import PackageNotFoundError, version  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARK_START = "<!-- bench_boosting:start -->"
 MARK_END = "<!-- bench_boosting:end -->"
 
@@ -83,83 +81,35 @@ MIN_SPEEDUP_VS_EG = 20.0
 ACC_SLACK_EO = 0.003
 GAP_SLACK_DP = 0.02
 
-ADULT_NUMERIC = [
-    "age",
-    "fnlwgt",
-    "education-num",
-    "capital-gain",
-    "capital-loss",
-    "hours-per-week",
-]
-ADULT_CATEGORICAL = [
-    "workclass",
-    "education",
-    "marital-status",
-    "occupation",
-    "relationship",
-    "race",
-    "native-country",
-]
-COMPAS_NUMERIC = [
-    "age",
-    "juv_fel_count",
-    "juv_misd_count",
-    "juv_other_count",
-    "priors_count",
-]
-COMPAS_CATEGORICAL = ["sex", "age_cat", "c_charge_degree"]
+ADULT_NUMERIC = _common.ADULT_NUMERIC
+ADULT_CATEGORICAL = _common.ADULT_CATEGORICAL
+COMPAS_NUMERIC = _common.COMPAS_NUMERIC
+COMPAS_CATEGORICAL = _common.COMPAS_CATEGORICAL
 SHORT = {"equalized_odds": "EO", "demographic_parity": "DP"}
 
 
 # --------------------------------------------------------------------- data
 
 
-def _adult_split(train, test):
-    from sklearn.compose import ColumnTransformer
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    pre = ColumnTransformer(
-        [
-            ("numeric", StandardScaler(), ADULT_NUMERIC),
-            ("categorical", OneHotEncoder(handle_unknown="ignore"), ADULT_CATEGORICAL),
-        ],
-        sparse_threshold=0.0,
-    )
-    X_train = np.ascontiguousarray(pre.fit_transform(train.data), dtype=np.float64)
-    X_test = np.ascontiguousarray(pre.transform(test.data), dtype=np.float64)
-    return {
-        "X_train": X_train,
-        "X_test": X_test,
-        "y_train": train.target.to_numpy(),
-        "y_test": test.target.to_numpy(),
-        "s_train": (train.data["sex"] == "Female").to_numpy().astype(np.int64),
-        "s_test": (test.data["sex"] == "Female").to_numpy().astype(np.int64),
-    }
-
-
 def load_adult(n_splits):
     """The standard train/test split, then ``n_splits - 1`` seeded re-splits."""
-    from sklearn.model_selection import train_test_split
     from sklearn.utils import Bunch
 
     from fairfit.datasets import load_adult
 
     train, test = load_adult(subset="train"), load_adult(subset="test")
-    splits = [_adult_split(train, test)]
+    splits = [_common.adult_split(train, test)]
     pooled = load_adult(subset="all")
-    strata = 2 * pooled.target.to_numpy() + (pooled.data["sex"] == "Female")
+    strata = 2 * pooled.target.to_numpy() + _common.female(pooled.data)
     for seed in range(1, n_splits):
-        idx_train, idx_test = train_test_split(
-            np.arange(len(strata)),
-            test_size=len(test.target),
-            random_state=seed,
-            stratify=strata,
+        idx_train, idx_test = _common.random_split(
+            len(strata), len(test.target), seed, strata=strata
         )
         part = [
             Bunch(data=pooled.data.iloc[idx], target=pooled.target.iloc[idx])
             for idx in (idx_train, idx_test)
         ]
-        splits.append(_adult_split(*part))
+        splits.append(_common.adult_split(*part))
     return {
         "name": "Adult (sex)",
         "key": "adult",
@@ -170,10 +120,6 @@ def load_adult(n_splits):
 
 
 def load_compas(data_dir, n_splits):
-    from sklearn.compose import ColumnTransformer
-    from sklearn.model_selection import train_test_split
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
     path = os.path.join(data_dir, "compas", "compas-scores-two-years.csv")
     df = pd.read_csv(path)
     # ProPublica's standard filter
@@ -188,26 +134,14 @@ def load_compas(data_dir, n_splits):
     s = (df["race"] == "African-American").to_numpy().astype(np.int64)
     splits = []
     for seed in range(n_splits):
-        idx_train, idx_test = train_test_split(
-            np.arange(len(df)), test_size=0.3, random_state=seed, stratify=y * 2 + s
+        idx_train, idx_test = _common.random_split(len(df), 0.3, seed, strata=y * 2 + s)
+        X_train, X_test = _common.encode(
+            df.iloc[idx_train], df.iloc[idx_test], COMPAS_NUMERIC, COMPAS_CATEGORICAL
         )
-        pre = ColumnTransformer(
-            [
-                ("numeric", StandardScaler(), COMPAS_NUMERIC),
-                (
-                    "categorical",
-                    OneHotEncoder(handle_unknown="ignore"),
-                    COMPAS_CATEGORICAL,
-                ),
-            ],
-            sparse_threshold=0.0,
-        )
-        X_train = pre.fit_transform(df.iloc[idx_train])
-        X_test = pre.transform(df.iloc[idx_test])
         splits.append(
             {
-                "X_train": np.ascontiguousarray(X_train, dtype=np.float64),
-                "X_test": np.ascontiguousarray(X_test, dtype=np.float64),
+                "X_train": X_train,
+                "X_test": X_test,
                 "y_train": y[idx_train],
                 "y_test": y[idx_test],
                 "s_train": s[idx_train],
@@ -281,28 +215,12 @@ def fairfit_model(constraint, bound, label=None):
 
 
 def fairgbm_model(bound):
-    import fairgbm
-
-    params = {
-        "objective": "constrained_cross_entropy",
-        "constraint_type": "FNR,FPR",
-        "constraint_fpr_tolerance": bound,
-        "constraint_fnr_tolerance": bound,
-        "num_threads": 1,
-        "verbose": -1,
-    }
-
-    def fit(X, y, s):
-        return fairgbm.train(
-            params, fairgbm.Dataset(X, y, constraint_group=s), num_boost_round=100
-        )
-
     return Model(
         f"FairGBM train(FNR,FPR, tolerance={bound:g})",
         "fairgbm",
         "equalized_odds",
         bound,
-        fit,
+        lambda X, y, s: _common.fairgbm_train(X, y, s, bound),
         lambda est, X: est.predict(X) > 0.5,
     )
 
@@ -420,11 +338,6 @@ def evaluate(model, est, data):
     return out
 
 
-def short(text, width=200):
-    text = " ".join(str(text).split()).replace("`", "'")
-    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
-
-
 def run(models, data, repeats, log):
     """Fit every model ``repeats`` times, in turn in each round."""
     X, y, s = data["X_train"], data["y_train"], data["s_train"]
@@ -441,8 +354,7 @@ def run(models, data, repeats, log):
                 est, elapsed = m.fit(X, y, s)
             entry = res[m.name]
             entry["times"].append(elapsed)
-            for w in caught:
-                entry["warnings"][f"{w.category.__name__}: {short(w.message)}"] += 1
+            entry["warnings"].update(_common.warning_key(w) for w in caught)
             metrics = evaluate(m, est, data)
             entry["preds"].append(metrics.pop("pred"))
             entry.update(metrics)
@@ -471,22 +383,10 @@ def run(models, data, repeats, log):
             entry[key] = float(np.mean([ms[key] for ms in per_split]))
         entry["acc_sd"] = float(np.std([ms["acc"] for ms in per_split]))
         entry["n_splits"] = len(per_split)
-    base = float(np.median(res[models[0].name]["times"]))
-    for entry in res.values():
-        entry["median"] = float(np.median(entry["times"]))
-        entry["ratio"] = entry["median"] / base
-        first = entry["preds"][0]
-        entry["stable"] = all(np.array_equal(first, p) for p in entry["preds"][1:])
-    return res
+    return _common.finish_runs(res, base=models[0].name)
 
 
 # ---------------------------------------------------------------- reporting
-
-
-def fmt_times(times):
-    if len(times) == 1:
-        return f"{times[0]:.3f}"
-    return f"{min(times):.3f}-{max(times):.3f}"
 
 
 def train_gap(model, e):
@@ -638,78 +538,20 @@ def targets(res, models, bounds):
 
 
 def versions():
-    out = {"python": platform.python_version()}
-    for dist in (
-        "numpy",
-        "scipy",
-        "pandas",
-        "scikit-learn",
-        "lightgbm",
-        "fairgbm",
-        "fairlearn",
-        "threadpoolctl",
-        "fairfit",
-    ):
-        try:
-            out[dist] = version(dist)
-        except PackageNotFoundError:
-            out[dist] = "not installed"
-    return out
-
-
-def git_state():
-    """Commit of the checkout and whether ``fairfit/`` differs from it (read-only)."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "--no-optional-locks", "status", "--porcelain", "--", "fairfit"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" (fairfit/ has uncommitted changes)" if dirty else "")
-
-
-def command_line():
-    cwd = os.getcwd()
-
-    def rel(arg):
-        if os.path.isabs(arg) and arg.startswith(cwd + os.sep):
-            return os.path.relpath(arg, cwd)
-        return arg
-
-    exe = sys.executable
-    exe = os.path.relpath(exe, cwd) if exe.startswith(cwd + os.sep) else "python"
-    env = [f"{k}={v}" for k, v in _ENV_AT_LAUNCH.items() if v is not None]
-    return shlex.join([*env, exe, *map(rel, sys.argv)])
-
-
-def fairgbm_sklearn_error():
-    """The error FairGBM's sklearn wrapper raises with this scikit-learn."""
-    try:
-        import fairgbm
-    except ImportError as exc:
-        return f"not importable: {exc}"
-    X = np.random.default_rng(0).normal(size=(100, 2))
-    y, g = (X[:, 0] > 0).astype(int), (X[:, 1] > 0).astype(int)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fairgbm.FairGBMClassifier(n_jobs=1, n_estimators=2).fit(
-                X, y, constraint_group=g
-            )
-    except Exception as exc:  # noqa: BLE001 - reported as is
-        return f"{type(exc).__name__}: {short(exc)}"
-    return "none (it ran)"
+    """Versions of Python and the packages this benchmark uses."""
+    return _common.versions(
+        (
+            "numpy",
+            "scipy",
+            "pandas",
+            "scikit-learn",
+            "lightgbm",
+            "fairgbm",
+            "fairlearn",
+            "threadpoolctl",
+            "fairfit",
+        )
+    )
 
 
 def report(all_res, args, started, wall, loads, checkout, fairgbm_note):
@@ -722,12 +564,7 @@ def report(all_res, args, started, wall, loads, checkout, fairgbm_note):
         f"(median reported){'; quick smoke run' if args.quick else ''}. Benchmark "
         f"wall time: {wall:.0f} s.",
         "",
-        "Command (from the repository root):",
-        "",
-        "```",
-        command_line(),
-        "```",
-        "",
+        *_common.command_block(),
     ]
     summary_all = []
     for data, models, res in all_res:
@@ -804,48 +641,27 @@ def report(all_res, args, started, wall, loads, checkout, fairgbm_note):
         "overall rate, so its between-group gap can be larger than the bound "
         "(see `../shared/ANCHORS.md`); its `predict` is called with "
         "`random_state=0`.",
-        f"- Thread pools: {', '.join(f'{k}=1' for k in _THREAD_VARS)} set in "
+        f"- Thread pools: {', '.join(f'{k}=1' for k in _common.THREAD_VARS)} set in "
         "`os.environ` before numpy is imported; every fit and predict inside "
         "`threadpoolctl.threadpool_limits(1)`; `n_jobs=1` / `num_threads=1` for "
         "the LightGBM-based models.",
-        f"- Machine: {platform.machine()}, {os.cpu_count()} logical CPUs, "
-        f"{platform.system()} {platform.release()}; load average (1 min) "
-        f"{loads[0]:.2f} before, {loads[1]:.2f} after.",
+        _common.machine_line(*loads),
         "- Versions: "
         + ", ".join(f"{k} {v}" for k, v in versions().items())
         + f"; checkout {checkout} (at start).",
     ]
-    notes = []
-    for data, models, res in all_res:
-        for m in models:
-            e = res[m.name]
-            if not e["stable"]:
-                notes.append(
-                    f"- {data['name']}, {m.name}: test predictions differed between "
-                    "the repeated fits."
-                )
-            for text, count in e["warnings"].items():
-                notes.append(f"- {data['name']}, {m.name}: {count}x `{text}`")
-    if notes:
-        lines += ["", "### Warnings and notes from the fits", "", *notes]
+    lines += _common.fit_notes(
+        (f"{data['name']}, {m.name}", res[m.name])
+        for data, models, res in all_res
+        for m in models
+    )
     lines.append(MARK_END)
     return "\n".join(lines) + "\n"
 
 
 def write_section(path, section):
-    old = ""
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as fh:
-            old = fh.read()
-    pattern = re.compile(
-        re.escape(MARK_START) + ".*?" + re.escape(MARK_END) + "\n?", re.S
-    )
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + section
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(new)
+    """Replace this benchmark's section of ``path`` (between its markers), or append it."""
+    _common.write_section(path, section, MARK_START, MARK_END)
 
 
 # --------------------------------------------------------------------- main
@@ -902,9 +718,6 @@ def main(argv=None):
     if args.quick:
         args.repeats = 1
 
-    def log(msg):
-        print(msg, file=sys.stderr, flush=True)
-
     try:
         import fairgbm  # noqa: F401
 
@@ -948,10 +761,7 @@ def main(argv=None):
         checkout,
         fairgbm_note,
     )
-    print(section)
-    if args.output:
-        write_section(args.output, section)
-        log(f"written to {args.output}")
+    _common.publish(section, args.output, MARK_START, MARK_END)
 
 
 if __name__ == "__main__":

@@ -50,48 +50,25 @@ benchmark if FILE has one (between the ``bench_logistic`` markers), else
 appending it.
 """
 
-# Pin the thread pools before numpy (or anything that loads a BLAS) is imported.
+# Pin the thread pools before numpy (or anything that loads a BLAS) is
+# imported: importing _common sets OMP/OPENBLAS/MKL_NUM_THREADS to 1.
+import _common  # isort: skip
+
+import argparse
+import datetime
+import logging
 import os
+import time
+import warnings
+from collections import Counter
 
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-_ENV_AT_LAUNCH = {name: os.environ.get(name) for name in _THREAD_VARS}
-for _name in _THREAD_VARS:
-    os.environ[_name] = "1"
+import numpy as np
+import scipy.sparse as sp
+from _common import fmt_times, git_state, log, short
+from threadpoolctl import threadpool_info, threadpool_limits
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import logging  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import shlex  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
-from collections import Counter  # noqa: E402
-from importlib.metadata import PackageNotFoundError, version  # noqa: E402
-
-import numpy as np  # noqa: E402
-import scipy.sparse as sp  # noqa: E402
-from threadpoolctl import threadpool_info, threadpool_limits  # noqa: E402
-
-NUMERIC = [
-    "age",
-    "fnlwgt",
-    "education-num",
-    "capital-gain",
-    "capital-loss",
-    "hours-per-week",
-]
-CATEGORICAL = [
-    "workclass",
-    "education",
-    "marital-status",
-    "occupation",
-    "relationship",
-    "race",
-    "native-country",
-]
+NUMERIC = _common.ADULT_NUMERIC
+CATEGORICAL = _common.ADULT_CATEGORICAL
 SENSITIVE = "sex"
 BASE = "sklearn LogisticRegression()"
 FAIRFIT = "fairfit FairLogisticRegression(DP, bound=0.01)"
@@ -112,9 +89,6 @@ GAP_SLACK = 0.005
 
 def load_data():
     """Preprocess Adult once; return the matrices, targets and groups."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
     from fairfit.datasets import load_adult
 
     train, test = load_adult(subset="train"), load_adult(subset="test")
@@ -122,12 +96,7 @@ def load_data():
     assert test.data.shape == (15060, 14), test.data.shape
     # ColumnTransformer defaults: sparse_threshold=0.3, so its output is
     # sparse when the overall density is below 0.3.
-    pre = ColumnTransformer(
-        [
-            ("numeric", StandardScaler(), NUMERIC),
-            ("categorical", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
-        ]
-    )
+    pre = _common.preprocessor(NUMERIC, CATEGORICAL, dense=False)
     X_train = pre.fit_transform(train.data)
     X_test = pre.transform(test.data)
     assert X_train.shape[1] == 102, X_train.shape
@@ -141,8 +110,8 @@ def load_data():
         "X_test": X_test,
         "y_train": train.target.to_numpy(),
         "y_test": test.target.to_numpy(),
-        "s_train": (train.data[SENSITIVE] == "Female").to_numpy().astype(np.int64),
-        "s_test": (test.data[SENSITIVE] == "Female").to_numpy().astype(np.int64),
+        "s_train": _common.female(train.data),
+        "s_test": _common.female(test.data),
         "default_format": (
             f"scipy.sparse {X_train.format}"
             if sp.issparse(X_train)
@@ -301,8 +270,7 @@ def run(models, data, repeats, log, X_tr=None, X_te=None):
                 root.removeHandler(capture)
             entry = res[m.name]
             entry["times"].append(elapsed)
-            for w in caught:
-                entry["warnings"][f"{w.category.__name__}: {short(w.message)}"] += 1
+            entry["warnings"].update(_common.warning_key(w) for w in caught)
             for rec in capture.records:
                 key = f"log {rec.levelname} ({rec.name}): {short(rec.getMessage())}"
                 entry["warnings"][key] += 1
@@ -318,59 +286,27 @@ def run(models, data, repeats, log, X_tr=None, X_te=None):
                 demographic_parity_difference(y_tr, pred_tr, sensitive_features=s_tr)
             )
             log(f"  round {r + 1}/{repeats}  {m.name:<50} {elapsed:8.3f} s")
-    base = float(np.median(res[BASE]["times"]))
-    for entry in res.values():
-        entry["median"] = float(np.median(entry["times"]))
-        entry["ratio"] = entry["median"] / base
-        first = entry["preds"][0]
-        entry["stable"] = all(np.array_equal(first, p) for p in entry["preds"][1:])
-    return res
+    return _common.finish_runs(res, base=BASE)
 
 
 # ---------------------------------------------------------------- reporting
 
 
 def versions():
-    out = {"python": platform.python_version()}
-    for label, dist in [
-        ("numpy", "numpy"),
-        ("scipy", "scipy"),
-        ("pandas", "pandas"),
-        ("scikit-learn", "scikit-learn"),
-        ("fairlearn", "fairlearn"),
-        ("scikit-lego", "scikit-lego"),
-        ("cvxpy", "cvxpy"),
-        ("threadpoolctl", "threadpoolctl"),
-        ("fairfit", "fairfit"),
-    ]:
-        try:
-            out[label] = version(dist)
-        except PackageNotFoundError:
-            out[label] = "not installed"
-    return out
-
-
-def git_state():
-    """Commit of the checkout and whether ``fairfit/`` differs from it (read-only)."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "--no-optional-locks", "status", "--porcelain", "--", "fairfit"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head}" + (" (fairfit/ has uncommitted changes)" if dirty else "")
+    """Versions of Python and the packages this benchmark uses."""
+    return _common.versions(
+        (
+            "numpy",
+            "scipy",
+            "pandas",
+            "scikit-learn",
+            "fairlearn",
+            "scikit-lego",
+            "cvxpy",
+            "threadpoolctl",
+            "fairfit",
+        )
+    )
 
 
 def blas_info():
@@ -391,33 +327,6 @@ def blas_info():
             + f"): num_threads={lib.get('num_threads')}"
         )
     return sorted(rows)
-
-
-def command_line():
-    """The command as run, with paths relative to the working directory."""
-    cwd = os.getcwd()
-
-    def rel(arg):
-        if os.path.isabs(arg) and arg.startswith(cwd + os.sep):
-            return os.path.relpath(arg, cwd)
-        return arg
-
-    exe = sys.executable
-    exe = os.path.relpath(exe, cwd) if exe.startswith(cwd + os.sep) else "python"
-    env = [f"{k}={v}" for k, v in _ENV_AT_LAUNCH.items() if v is not None]
-    return shlex.join([*env, exe, *map(rel, sys.argv)])
-
-
-def short(text, width=200):
-    """One line, no backticks (it goes inside inline code), at most ``width`` chars."""
-    text = " ".join(str(text).split()).replace("`", "'")
-    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
-
-
-def fmt_times(times):
-    if len(times) == 1:
-        return f"{times[0]:.3f}"
-    return f"{min(times):.3f}-{max(times):.3f}"
 
 
 def targets(res):
@@ -471,12 +380,7 @@ def report(
         f"Fits per model: {args.repeats} (median reported){'; quick smoke run' if args.quick else ''}. "
         f"Benchmark wall time: {wall:.0f} s.",
         "",
-        "Command (from the repository root):",
-        "",
-        "```",
-        command_line(),
-        "```",
-        "",
+        *_common.command_block(),
         f"Input: {data['used_format']}, the same for every model (see Set-up).",
         "",
         *table(res, models),
@@ -528,51 +432,28 @@ def report(
         "(`sensitive_cols=[102]`, which it drops from the model's inputs); its "
         "other parameters are its defaults (L1 penalty, C=1), like every "
         "model here.",
-        f"- Thread pools: {', '.join(f'{k}=1' for k in _THREAD_VARS)} set in "
+        f"- Thread pools: {', '.join(f'{k}=1' for k in _common.THREAD_VARS)} set in "
         "`os.environ` before numpy is imported, and every fit and predict inside "
         "`threadpoolctl.threadpool_limits(1)`. In a limited block threadpoolctl reports:",
         *[f"  - {row}" for row in blas_info()],
-        f"- Machine: {platform.machine()}, {os.cpu_count()} logical CPUs, "
-        f"{platform.system()} {platform.release()}; load average (1 min) "
-        f"{load_before:.2f} before, {load_after:.2f} after.",
+        _common.machine_line(load_before, load_after),
         "- Versions: "
         + ", ".join(f"{k} {v}" for k, v in versions().items())
         + f"; checkout {checkout} (at start).",
     ]
-    notes = []
     runs = [("", res, models)]
     if res_sparse is not None:
         runs.append((" (sparse)", res_sparse, side_models))
-    for suffix, r, ms in runs:
-        for m in ms:
-            e = r[m.name]
-            if not e["stable"]:
-                notes.append(
-                    f"- {m.name}{suffix}: test predictions differed between the "
-                    "repeated fits."
-                )
-            for text, count in e["warnings"].items():
-                notes.append(f"- {m.name}{suffix}: {count}x `{text}`")
-    if notes:
-        lines += ["", "### Warnings and notes from the fits", "", *notes]
+    lines += _common.fit_notes(
+        (f"{m.name}{suffix}", r[m.name]) for suffix, r, ms in runs for m in ms
+    )
     lines.append(MARK_END)
     return "\n".join(lines) + "\n"
 
 
 def write_section(path, section):
-    old = ""
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as fh:
-            old = fh.read()
-    pattern = re.compile(
-        re.escape(MARK_START) + ".*?" + re.escape(MARK_END) + "\n?", re.S
-    )
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + section
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(new)
+    """Replace this benchmark's section of ``path`` (between its markers), or append it."""
+    _common.write_section(path, section, MARK_START, MARK_END)
 
 
 # --------------------------------------------------------------------- main
@@ -607,9 +488,6 @@ def main(argv=None):
         args.repeats = 1
     if args.repeats < 1:
         parser.error("--repeats must be >= 1")
-
-    def log(msg):
-        print(msg, file=sys.stderr, flush=True)
 
     started = datetime.datetime.now()
     checkout = git_state()
@@ -671,10 +549,7 @@ def main(argv=None):
         os.getloadavg()[0],
         checkout,
     )
-    print(section)
-    if args.output:
-        write_section(args.output, section)
-        log(f"written to {args.output}")
+    _common.publish(section, args.output, MARK_START, MARK_END)
 
 
 if __name__ == "__main__":

@@ -59,34 +59,26 @@ timing (smoke run). ``--parts zafar,agarwal,cruz`` runs some parts only.
 ``bench_papers`` markers (replacing a previous one), else appended.
 """
 
-# Pin the thread pools before numpy (or anything that loads a BLAS) is imported.
+# Pin the thread pools before numpy (or anything that loads a BLAS) is
+# imported: importing _common sets OMP/OPENBLAS/MKL_NUM_THREADS to 1.
+import _common  # isort: skip
+
+import argparse
+import datetime
 import os
+import platform
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-_ENV_AT_LAUNCH = {name: os.environ.get(name) for name in _THREAD_VARS}
-for _name in _THREAD_VARS:
-    os.environ[_name] = "1"
+import numpy as np
+import pandas as pd
+from _common import git_state, log
+from threadpoolctl import threadpool_limits
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import shlex  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
-from collections import Counter  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from importlib.metadata import PackageNotFoundError, version  # noqa: E402
-from typing import Any  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARK_START = "<!-- bench_papers:start -->"
 MARK_END = "<!-- bench_papers:end -->"
 
@@ -106,44 +98,12 @@ AGARWAL_RESPLIT_BOUND = 0.01  # eps of the side study on more splits of Adult
 CRUZ_BOUNDS = [0.01, 0.02, 0.05]
 CRUZ_BOUNDS_QUICK = [0.02]
 
-ADULT_NUMERIC = [
-    "age",
-    "fnlwgt",
-    "education-num",
-    "capital-gain",
-    "capital-loss",
-    "hours-per-week",
-]
-ADULT_CATEGORICAL = [
-    "workclass",
-    "education",
-    "marital-status",
-    "occupation",
-    "relationship",
-    "race",
-    "native-country",
-]
-COMPAS_NUMERIC = [
-    "age",
-    "juv_fel_count",
-    "juv_misd_count",
-    "juv_other_count",
-    "priors_count",
-]
-COMPAS_CATEGORICAL = ["sex", "age_cat", "c_charge_degree"]
+ADULT_NUMERIC = _common.ADULT_NUMERIC
+ADULT_CATEGORICAL = _common.ADULT_CATEGORICAL
+COMPAS_NUMERIC = _common.COMPAS_NUMERIC
+COMPAS_CATEGORICAL = _common.COMPAS_CATEGORICAL
 COMPAS_RACES = ("African-American", "Caucasian")
 SHORT = {"demographic_parity": "DP", "equalized_odds": "EO"}
-
-
-def log(msg: str) -> None:
-    """Print a progress line on standard error.
-
-    Parameters
-    ----------
-    msg : str
-        The line.
-    """
-    print(msg, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------- data
@@ -171,20 +131,6 @@ class Split:
     s_test: np.ndarray
 
 
-def _dense(a: Any) -> np.ndarray:
-    """Return ``a`` as a C-contiguous float64 array."""
-    return np.ascontiguousarray(a, dtype=np.float64)
-
-
-def _random_split(n: int, test_size: float, seed: int, strata=None):
-    """Indices of a random train/test split (stratified if ``strata`` is given)."""
-    from sklearn.model_selection import train_test_split
-
-    return train_test_split(
-        np.arange(n), test_size=test_size, random_state=seed, stratify=strata
-    )
-
-
 def _encode(
     frame: pd.DataFrame,
     idx_train: np.ndarray,
@@ -192,32 +138,14 @@ def _encode(
     numeric: Sequence[str],
     categorical: Sequence[str],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Scale the numeric columns and one-hot encode the categorical ones.
+    """The rows ``idx_train`` and ``idx_test`` of ``frame``, encoded.
 
-    The transformer is fitted on the training rows only.
-
-    Returns
-    -------
-    X_train, X_test : ndarray
-        Dense encoded matrices.
+    ``_common.encode``: StandardScaler on ``numeric``, one-hot on
+    ``categorical``, fitted on the training rows only; dense float64.
     """
-    from sklearn.compose import ColumnTransformer
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    pre = ColumnTransformer(
-        [
-            ("numeric", StandardScaler(), list(numeric)),
-            (
-                "categorical",
-                OneHotEncoder(handle_unknown="ignore"),
-                list(categorical),
-            ),
-        ],
-        sparse_threshold=0.0,
+    return _common.encode(
+        frame.iloc[idx_train], frame.iloc[idx_test], numeric, categorical
     )
-    X_train = pre.fit_transform(frame.iloc[idx_train])
-    X_test = pre.transform(frame.iloc[idx_test])
-    return _dense(X_train), _dense(X_test)
 
 
 def zafar_adult_frame() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -300,7 +228,7 @@ def zafar_splits(n_splits: int) -> list[Split]:
     ]
     out = []
     for seed in range(n_splits):
-        tr, te = _random_split(len(y), 0.3, seed)
+        tr, te = _common.random_split(len(y), 0.3, seed)
         X_train, X_test = _encode(frame, tr, te, numeric, categorical)
         out.append(Split(X_train, X_test, y[tr], y[te], male[tr], male[te]))
     return out
@@ -328,10 +256,10 @@ def adult_pooled_splits(n_splits: int, test_size: float) -> list[Split]:
 
     adult = load_adult(subset="all")
     y = adult.target.to_numpy()
-    women = (adult.data["sex"].astype(str) == "Female").to_numpy().astype(np.int64)
+    women = _common.female(adult.data)
     out = []
     for seed in range(n_splits):
-        tr, te = _random_split(len(y), test_size, seed)
+        tr, te = _common.random_split(len(y), test_size, seed)
         X_train, X_test = _encode(adult.data, tr, te, ADULT_NUMERIC, ADULT_CATEGORICAL)
         out.append(Split(X_train, X_test, y[tr], y[te], women[tr], women[te]))
     return out
@@ -348,13 +276,7 @@ def adult_standard_split() -> Split:
     from fairfit.datasets import load_adult
 
     train, test = load_adult(subset="train"), load_adult(subset="test")
-    frame = pd.concat([train.data, test.data], ignore_index=True)
-    n = len(train.target)
-    tr, te = np.arange(n), np.arange(n, len(frame))
-    X_train, X_test = _encode(frame, tr, te, ADULT_NUMERIC, ADULT_CATEGORICAL)
-    women = (frame["sex"].astype(str) == "Female").to_numpy().astype(np.int64)
-    y = np.concatenate([train.target.to_numpy(), test.target.to_numpy()])
-    return Split(X_train, X_test, y[tr], y[te], women[tr], women[te])
+    return Split(**_common.adult_split(train, test))
 
 
 def compas_splits(n_splits: int, test_size: float) -> list[Split]:
@@ -384,7 +306,7 @@ def compas_splits(n_splits: int, test_size: float) -> list[Split]:
     s = (frame["race"].astype(str) == "African-American").to_numpy().astype(np.int64)
     out = []
     for seed in range(n_splits):
-        tr, te = _random_split(len(y), test_size, seed, strata=2 * y + s)
+        tr, te = _common.random_split(len(y), test_size, seed, strata=2 * y + s)
         X_train, X_test = _encode(frame, tr, te, COMPAS_NUMERIC, COMPAS_CATEGORICAL)
         out.append(Split(X_train, X_test, y[tr], y[te], s[tr], s[te]))
     return out
@@ -510,12 +432,6 @@ class Fit:
     warnings: Counter = field(default_factory=Counter)
 
 
-def short(text: Any, width: int = 160) -> str:
-    """One line of at most ``width`` characters, without backticks."""
-    text = " ".join(str(text).split()).replace("`", "'")
-    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
-
-
 def timed_fit(fit: Callable[[], Any]) -> Fit:
     """Run ``fit()`` on one thread, timing it and recording its warnings.
 
@@ -534,7 +450,8 @@ def timed_fit(fit: Callable[[], Any]) -> Fit:
             start = time.perf_counter()
             est = fit()
             seconds = time.perf_counter() - start
-    counts = Counter(f"{w.category.__name__}: {short(w.message)}" for w in caught)
+    # messages of at most 160 characters in this benchmark
+    counts = Counter(_common.warning_key(w, width=160) for w in caught)
     return Fit(est, seconds, counts)
 
 
@@ -1276,7 +1193,7 @@ def run_cruz(args: argparse.Namespace) -> dict:
         Per data set, model and bound: metrics (mean over the splits) and fit
         times (repeated fits on the first split).
     """
-    import fairgbm
+    import fairgbm  # noqa: F401 - the part needs it: fail before the first fit
     import lightgbm as lgb
     from fairlearn.reductions import EqualizedOdds, ExponentiatedGradient
 
@@ -1293,19 +1210,7 @@ def run_cruz(args: argparse.Namespace) -> dict:
         return lgb.LGBMClassifier(n_jobs=1, verbose=-1).fit(sp.X_train, sp.y_train)
 
     def fairgbm_fit(sp: Split, b: float) -> Any:
-        params = {
-            "objective": "constrained_cross_entropy",
-            "constraint_type": "FNR,FPR",
-            "constraint_fpr_tolerance": b,
-            "constraint_fnr_tolerance": b,
-            "num_threads": 1,
-            "verbose": -1,
-        }
-        return fairgbm.train(
-            params,
-            fairgbm.Dataset(sp.X_train, sp.y_train, constraint_group=sp.s_train),
-            num_boost_round=100,
-        )
+        return _common.fairgbm_train(sp.X_train, sp.y_train, sp.s_train, b)
 
     def fairfit_fit(sp: Split, b: float) -> Any:
         return FairGradientBoostingClassifier("equalized_odds", b, n_jobs=1).fit(
@@ -1546,81 +1451,26 @@ def report_cruz(res: dict, fairgbm_note: str) -> list[str]:
 
 def versions() -> dict[str, str]:
     """Versions of Python and the packages the benchmark uses."""
-    out = {"python": platform.python_version()}
-    for dist in (
-        "numpy",
-        "scipy",
-        "pandas",
-        "scikit-learn",
-        "lightgbm",
-        "fairgbm",
-        "fairlearn",
-        "scikit-lego",
-        "cvxpy",
-        "threadpoolctl",
-        "fairfit",
-    ):
-        try:
-            out[dist] = version(dist)
-        except PackageNotFoundError:
-            out[dist] = "not installed"
-    return out
-
-
-def git_state() -> str:
-    """Commit of the checkout and whether ``fairfit/`` differs from it."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "--no-optional-locks", "status", "--porcelain", "--", "fairfit"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (" (fairfit/ has uncommitted changes)" if dirty else "")
-
-
-def command_line() -> str:
-    """The command that ran this script, with paths relative to the cwd."""
-    cwd = os.getcwd()
-
-    def rel(arg: str) -> str:
-        if os.path.isabs(arg) and arg.startswith(cwd + os.sep):
-            return os.path.relpath(arg, cwd)
-        return arg
-
-    exe = sys.executable
-    exe = os.path.relpath(exe, cwd) if exe.startswith(cwd + os.sep) else "python"
-    env = [f"{k}={v}" for k, v in _ENV_AT_LAUNCH.items() if v is not None]
-    return shlex.join([*env, exe, *map(rel, sys.argv)])
+    return _common.versions(
+        (
+            "numpy",
+            "scipy",
+            "pandas",
+            "scikit-learn",
+            "lightgbm",
+            "fairgbm",
+            "fairlearn",
+            "scikit-lego",
+            "cvxpy",
+            "threadpoolctl",
+            "fairfit",
+        )
+    )
 
 
 def fairgbm_sklearn_error() -> str:
     """The error FairGBM's scikit-learn wrapper raises with this scikit-learn."""
-    try:
-        import fairgbm
-    except ImportError as exc:
-        return f"not importable: {exc}"
-    X = np.random.default_rng(0).normal(size=(100, 2))
-    y, g = (X[:, 0] > 0).astype(int), (X[:, 1] > 0).astype(int)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fairgbm.FairGBMClassifier(n_jobs=1, n_estimators=2).fit(
-                X, y, constraint_group=g
-            )
-    except Exception as exc:  # noqa: BLE001 - reported as is
-        return f"{type(exc).__name__}: {short(exc)}"
-    return "none (it ran)"
+    return _common.fairgbm_sklearn_error(width=160)
 
 
 def report(
@@ -1665,12 +1515,7 @@ def report(
         f"{loads[0]:.2f} before, {loads[1]:.2f} after; {platform.machine()}, "
         f"{os.cpu_count()} logical CPUs shared with other processes.",
         "",
-        "Command (from the repository root):",
-        "",
-        "```",
-        command_line(),
-        "```",
-        "",
+        *_common.command_block(),
         "Versions: "
         + ", ".join(f"{k} {v}" for k, v in versions().items())
         + f"; checkout {checkout}.",
@@ -1708,19 +1553,7 @@ def write_section(path: str, section: str) -> None:
     section : str
         The section, markers included.
     """
-    old = ""
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as fh:
-            old = fh.read()
-    pattern = re.compile(
-        re.escape(MARK_START) + ".*?" + re.escape(MARK_END) + "\n?", re.S
-    )
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + section
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(new)
+    _common.write_section(path, section, MARK_START, MARK_END)
 
 
 # --------------------------------------------------------------------- main
@@ -1803,10 +1636,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         checkout,
         fairgbm_note,
     )
-    print(section)
-    if args.output:
-        write_section(args.output, section)
-        log(f"written to {args.output}")
+    _common.publish(section, args.output, MARK_START, MARK_END)
 
 
 if __name__ == "__main__":

@@ -49,45 +49,24 @@ Markdown section to FILE, replacing a previous section of this benchmark
 (between the ``bench_reductions`` markers), else appending it.
 """
 
-# Pin the thread pools before numpy (or anything that loads a BLAS) is imported.
+# Pin the thread pools before numpy (or anything that loads a BLAS) is
+# imported: importing _common sets OMP/OPENBLAS/MKL_NUM_THREADS to 1.
+import _common  # isort: skip
+
+import argparse
+import datetime
 import os
+import sys
+import time
+import warnings
+from collections import Counter
 
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-_ENV_AT_LAUNCH = {name: os.environ.get(name) for name in _THREAD_VARS}
-for _name in _THREAD_VARS:
-    os.environ[_name] = "1"
+import numpy as np
+from _common import log
+from threadpoolctl import threadpool_limits
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import shlex  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
-from collections import Counter  # noqa: E402
-from importlib.metadata import PackageNotFoundError, version  # noqa: E402
-
-import numpy as np  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-NUMERIC = [
-    "age",
-    "fnlwgt",
-    "education-num",
-    "capital-gain",
-    "capital-loss",
-    "hours-per-week",
-]
-CATEGORICAL = [
-    "workclass",
-    "education",
-    "marital-status",
-    "occupation",
-    "relationship",
-    "race",
-    "native-country",
-]
+NUMERIC = _common.ADULT_NUMERIC
+CATEGORICAL = _common.ADULT_CATEGORICAL
 SENSITIVE = "sex"
 BOUND = 0.01
 MARK_START = "<!-- bench_reductions:start -->"
@@ -104,30 +83,12 @@ BASES = {"lr": "LR", "hgb": "HGB"}
 
 def load_data():
     """Preprocess Adult once (dense); return the matrices, targets and groups."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
     from fairfit.datasets import load_adult
 
     train, test = load_adult(subset="train"), load_adult(subset="test")
-    pre = ColumnTransformer(
-        [
-            ("numeric", StandardScaler(), NUMERIC),
-            ("categorical", OneHotEncoder(handle_unknown="ignore"), CATEGORICAL),
-        ],
-        sparse_threshold=0.0,
-    )
-    X_train = np.ascontiguousarray(pre.fit_transform(train.data), dtype=np.float64)
-    X_test = np.ascontiguousarray(pre.transform(test.data), dtype=np.float64)
-    assert X_train.shape == (30162, 102), X_train.shape
-    return {
-        "X_train": X_train,
-        "X_test": X_test,
-        "y_train": train.target.to_numpy(),
-        "y_test": test.target.to_numpy(),
-        "s_train": (train.data[SENSITIVE] == "Female").to_numpy().astype(np.int64),
-        "s_test": (test.data[SENSITIVE] == "Female").to_numpy().astype(np.int64),
-    }
+    data = _common.adult_split(train, test)
+    assert data["X_train"].shape == (30162, 102), data["X_train"].shape
+    return data
 
 
 def make_base(base):
@@ -258,8 +219,7 @@ def run(models, data, repeats, log):
                 est, elapsed = m.fit(data["X_train"], data["y_train"], data["s_train"])
             entry = res[m.name]
             entry["times"].append(elapsed)
-            for w in caught:
-                entry["warnings"][f"{w.category.__name__}: {short(w.message)}"] += 1
+            entry["warnings"].update(_common.warning_key(w) for w in caught)
             pred = m.predict(est, data["X_test"])
             entry["preds"].append(pred)
             if r == 0:
@@ -286,11 +246,7 @@ def run(models, data, repeats, log):
                         f"`tol_={est.tol_:.5f}`"
                     )
             log(f"  round {r + 1}/{repeats}  {m.name:<52} {elapsed:8.2f} s")
-    for entry in res.values():
-        entry["median"] = float(np.median(entry["times"]))
-        first = entry["preds"][0]
-        entry["stable"] = all(np.array_equal(first, p) for p in entry["preds"][1:])
-    return res
+    return _common.finish_runs(res)
 
 
 def resplit_study(data, n_splits, constraints, extras, log):
@@ -353,39 +309,17 @@ def resplit_lines(study, n_splits):
 
 
 def versions():
-    out = {"python": platform.python_version()}
-    for dist in (
-        "numpy",
-        "scipy",
-        "scikit-learn",
-        "fairlearn",
-        "threadpoolctl",
-        "fairfit",
-    ):
-        try:
-            out[dist] = version(dist)
-        except PackageNotFoundError:
-            out[dist] = "not installed"
-    return out
-
-
-def command_line():
-    cwd = os.getcwd()
-
-    def rel(arg):
-        if os.path.isabs(arg) and arg.startswith(cwd + os.sep):
-            return os.path.relpath(arg, cwd)
-        return arg
-
-    exe = sys.executable
-    exe = os.path.relpath(exe, cwd) if exe.startswith(cwd + os.sep) else "python"
-    env = [f"{k}={v}" for k, v in _ENV_AT_LAUNCH.items() if v is not None]
-    return shlex.join([*env, exe, *map(rel, sys.argv)])
-
-
-def short(text, width=200):
-    text = " ".join(str(text).split()).replace("`", "'")
-    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
+    """Versions of Python and the packages this benchmark uses."""
+    return _common.versions(
+        (
+            "numpy",
+            "scipy",
+            "scikit-learn",
+            "fairlearn",
+            "threadpoolctl",
+            "fairfit",
+        )
+    )
 
 
 def fmt(x, digits=4):
@@ -430,12 +364,7 @@ def report(res, models, args, started, wall, bases, constraints, study=None):
         f"(median reported). Benchmark wall time: {wall:.0f} s. Load average at "
         f"start: {args.load:.2f}.",
         "",
-        "Command (from the repository root):",
-        "",
-        "```",
-        command_line(),
-        "```",
-        "",
+        *_common.command_block(),
         "Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + ".",
         "",
         "| model | fit (s), median | fit runs (s) | x base fit | base fits | "
@@ -444,12 +373,8 @@ def report(res, models, args, started, wall, bases, constraints, study=None):
     ]
     for m in models:
         e = res[m.name]
-        runs = e["times"]
-        runs_s = (
-            f"{runs[0]:.2f}" if len(runs) == 1 else f"{min(runs):.2f}-{max(runs):.2f}"
-        )
         out.append(
-            f"| {m.name} | {e['median']:.2f} | {runs_s} | "
+            f"| {m.name} | {e['median']:.2f} | {_common.fmt_times(e['times'], 2)} | "
             f"{e['median'] / base_time[m.base]:.1f} | {e['n_fits']} | "
             f"{e['acc']:.4f} | {fmt(e.get('test_gap'))} | {fmt(e.get('train_gap'))} | "
             f"{fmt(e.get('exp_gap'))} | {'yes' if e['stable'] else 'no'} |"
@@ -501,19 +426,8 @@ def report(res, models, args, started, wall, bases, constraints, study=None):
 
 
 def write_section(path, section):
-    old = ""
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as fh:
-            old = fh.read()
-    pattern = re.compile(
-        re.escape(MARK_START) + ".*?" + re.escape(MARK_END) + "\n?", re.S
-    )
-    if pattern.search(old):
-        new = pattern.sub(lambda _: section, old, count=1)
-    else:
-        new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + section
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(new)
+    """Replace this benchmark's section of ``path`` (between its markers), or append it."""
+    _common.write_section(path, section, MARK_START, MARK_END)
 
 
 def main(argv=None):
@@ -537,9 +451,6 @@ def main(argv=None):
     constraints = [c for c in args.constraints.split(",") if c]
     if not set(bases) <= set(BASES) or not set(constraints) <= set(CONSTRAINTS):
         parser.error(f"--bases in {list(BASES)}, --constraints in {list(CONSTRAINTS)}")
-
-    def log(msg):
-        print(msg, file=sys.stderr, flush=True)
 
     started = datetime.datetime.now()
     args.load = os.getloadavg()[0]
