@@ -18,6 +18,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ..constraints import CONSTRAINT_NAMES, FairnessConstraint, check_constraint
+from ..utils._classifier import BinaryScoreClassifierMixin
 from ..utils._sensitive import check_groups
 from ..utils._validation import (
     _model_inputs,
@@ -268,7 +269,9 @@ def _early_stopping_callback(state, trace, patience):
     return callback
 
 
-class FairGradientBoostingClassifier(ClassifierMixin, BaseEstimator):
+class FairGradientBoostingClassifier(
+    BinaryScoreClassifierMixin, ClassifierMixin, BaseEstimator
+):
     r"""Gradient-boosted trees trained under a fairness constraint.
 
     Each boosting round of LightGBM fits its tree to the gradient of a
@@ -890,41 +893,7 @@ class FairGradientBoostingClassifier(ClassifierMixin, BaseEstimator):
         )
         return raw + self.init_score_
 
-    def predict(self, X):
-        """Predict class labels (threshold 0.5 on the probability).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        positive = self.decision_function(X) > 0
-        return self.classes_[positive.astype(int)]
-
-    def predict_proba(self, X):
-        """Probability of each class.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, 2)
-        """
-        p = expit(self.decision_function(X))
-        return np.column_stack([1 - p, p])
-
-    def predict_log_proba(self, X):
-        """Log of :meth:`predict_proba`."""
-        return np.log(self.predict_proba(X))
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        tags.input_tags.sparse = True
         tags.input_tags.allow_nan = True
         return tags

@@ -8,7 +8,6 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -17,6 +16,7 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_is_fitted
 
 from ..constraints import CONSTRAINT_NAMES, FairnessConstraint, check_constraint
+from ..utils._classifier import BinaryScoreClassifierMixin
 from ..utils._linalg import scale_rows
 from ..utils._validation import (
     validate_fit_data,
@@ -29,7 +29,9 @@ from ._solvers import LogisticObjective, minimize_cvxpy, minimize_lbfgs
 __all__ = ["FairLogisticRegression"]
 
 
-class FairLogisticRegression(ClassifierMixin, BaseEstimator):
+class FairLogisticRegression(
+    BinaryScoreClassifierMixin, ClassifierMixin, BaseEstimator
+):
     r"""Logistic regression whose real fairness gap on the training data is bounded.
 
     The model is an ordinary (elastic-net penalised) logistic regression,
@@ -449,41 +451,3 @@ class FairLogisticRegression(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_predict_data(self, X)
         return safe_sparse_dot(X, self.coef_[0], dense_output=True) + self.intercept_[0]
-
-    def predict(self, X):
-        """Predict class labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        positive = self.decision_function(X) > 0
-        return self.classes_[positive.astype(int)]
-
-    def predict_proba(self, X):
-        """Probability of each class.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, 2)
-        """
-        p = expit(self.decision_function(X))
-        return np.column_stack([1 - p, p])
-
-    def predict_log_proba(self, X):
-        """Log of :meth:`predict_proba`."""
-        return np.log(self.predict_proba(X))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        tags.input_tags.sparse = True
-        return tags
