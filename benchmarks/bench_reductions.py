@@ -42,9 +42,10 @@ Run (from the repository root)::
 
 ``--quick``: one fit per model, logistic regression only. ``--bases lr``
 or ``--constraints dp`` restrict the run. ``--resplits N`` adds a side
-study: logistic regression on N random 2:1 re-splits of Adult (train and
-test pooled), mean and standard deviation of test accuracy and gaps, to
-tell the fixed split's noise from a real difference. ``--output FILE`` writes the
+study: the reductions around the bases of ``--resplit-bases`` (default
+``lr``) on N random 2:1 re-splits of Adult (train and test pooled), mean
+and standard deviation of test accuracy and gaps, to tell the fixed
+split's noise from a real difference. ``--output FILE`` writes the
 Markdown section to FILE, replacing a previous section of this benchmark
 (between the ``bench_reductions`` markers), else appending it.
 """
@@ -79,6 +80,7 @@ CONSTRAINTS = {
     "eo": ("equalized_odds", "EqualizedOdds", "EO"),
 }
 BASES = {"lr": "LR", "hgb": "HGB"}
+BASE_NAMES = {"lr": "logistic regression", "hgb": "HistGradientBoosting"}
 
 
 def load_data():
@@ -249,18 +251,19 @@ def run(models, data, repeats, log):
     return _common.finish_runs(res)
 
 
-def resplit_study(data, n_splits, constraints, extras, log):
+def resplit_study(data, n_splits, bases, constraints, extras, log):
     """Test accuracy and gaps over random 2:1 re-splits of Adult (train + test).
 
-    One fit per model and split (logistic regression only; no timing): how
-    much of a test-gap difference on the fixed split is the split's noise.
+    One fit per model and split (the reductions around ``bases``; no
+    timing): how much of a test-gap difference on the fixed split is the
+    split's noise.
     """
     X = np.vstack([data["X_train"], data["X_test"]])
     y = np.r_[data["y_train"], data["y_test"]]
     s = np.r_[data["s_train"], data["s_test"]]
     out = {}
     for c in constraints:
-        models = [m for m in build_models(["lr"], [c], extras) if m.kind != "base"]
+        models = [m for m in build_models(bases, [c], extras) if m.kind != "base"]
         rows = {m.name: [] for m in models}
         for seed in range(n_splits):
             test = np.random.default_rng(seed).random(len(y)) < 1 / 3
@@ -282,11 +285,11 @@ def resplit_study(data, n_splits, constraints, extras, log):
     return out
 
 
-def resplit_lines(study, n_splits):
+def resplit_lines(study, n_splits, bases):
     lines = [
         "",
         f"### Side study: {n_splits} random 2:1 re-splits of Adult (train + test "
-        "pooled), logistic regression",
+        f"pooled), {' and '.join(BASE_NAMES[b] for b in bases)}",
         "",
         "One fit per model and split (seeds 0, 1, ...; the re-split rows are "
         "drawn with `numpy.random.default_rng(seed)`). Mean and standard "
@@ -420,7 +423,7 @@ def report(res, models, args, started, wall, bases, constraints, study=None):
         *lines,
     ]
     if study:
-        out += resplit_lines(study, args.resplits)
+        out += resplit_lines(study, args.resplits, args.resplit_bases)
     out += [MARK_END, ""]
     return "\n".join(out)
 
@@ -441,7 +444,12 @@ def main(argv=None):
         "--resplits",
         type=int,
         default=0,
-        help="also fit LR on N random re-splits of Adult (side study)",
+        help="also fit the reductions on N random re-splits of Adult (side study)",
+    )
+    parser.add_argument(
+        "--resplit-bases",
+        default="lr",
+        help="base estimators of the re-split study (comma-separated)",
     )
     parser.add_argument("--output", metavar="FILE")
     args = parser.parse_args(argv)
@@ -449,8 +457,14 @@ def main(argv=None):
         args.repeats, args.bases = 1, "lr"
     bases = [b for b in args.bases.split(",") if b]
     constraints = [c for c in args.constraints.split(",") if c]
-    if not set(bases) <= set(BASES) or not set(constraints) <= set(CONSTRAINTS):
-        parser.error(f"--bases in {list(BASES)}, --constraints in {list(CONSTRAINTS)}")
+    args.resplit_bases = [b for b in args.resplit_bases.split(",") if b]
+    if not set(bases + args.resplit_bases) <= set(BASES) or not set(constraints) <= set(
+        CONSTRAINTS
+    ):
+        parser.error(
+            f"--bases and --resplit-bases in {list(BASES)}, --constraints in "
+            f"{list(CONSTRAINTS)}"
+        )
 
     started = datetime.datetime.now()
     args.load = os.getloadavg()[0]
@@ -459,7 +473,9 @@ def main(argv=None):
     models = build_models(bases, constraints, args.extras)
     res = run(models, data, args.repeats, log)
     study = (
-        resplit_study(data, args.resplits, constraints, args.extras, log)
+        resplit_study(
+            data, args.resplits, args.resplit_bases, constraints, args.extras, log
+        )
         if args.resplits
         else None
     )
