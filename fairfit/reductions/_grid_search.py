@@ -72,11 +72,14 @@ class GridSearchReductionClassifier(BaseReduction):
 
     A single model's gap can change steeply with the multipliers (near the
     point where a group's predictions turn), so a grid may step over a
-    tight bound and keep a less accurate model, and in several dimensions
-    (more groups, or two events) a grid of moderate size is coarse.
+    tight bound. After the grid, ``refine`` more fits search near the best
+    model so far: they bisect towards the bound from the most accurate
+    model within it, or look for a zero of the groups' rate differences
+    while no model is within it (see the user guide). The model kept is chosen by the same rule over
+    all the models fitted, so refining never keeps a worse one.
     :class:`ExponentiatedGradientClassifier` mixes models and meets tight
-    bounds exactly; use this class when one deterministic base model is
-    required.
+    bounds exactly, usually more accurately; use this class when one
+    deterministic base model is required.
 
     Parameters
     ----------
@@ -98,6 +101,10 @@ class GridSearchReductionClassifier(BaseReduction):
         Explicit grid points (the dimensions are listed by
         ``grid_dimensions_`` after a fit); overrides ``grid_size`` and
         ``grid_limit``.
+    refine : int, default=8
+        Largest number of fits after the grid's that search near the
+        best model (fewer when the search has converged). 0: the grid only, as
+        fairlearn's ``GridSearch``.
     sensitive_cols : str, int or list, default=None
         Columns of ``X`` holding the sensitive features, as in
         :class:`ExponentiatedGradientClassifier`.
@@ -116,11 +123,11 @@ class GridSearchReductionClassifier(BaseReduction):
     constraint_ : FairnessConstraint
         The constraint object used.
     grid_ : ndarray of shape (n_points, n_dims)
-        The grid points.
+        The points fitted: the grid's, then those of the refinement.
     grid_dimensions_ : list of str
         What each grid dimension multiplies.
     estimators_ : list of estimators
-        The model fitted at each grid point.
+        The model fitted at each point of ``grid_``.
     train_errors_ : ndarray of shape (n_points,)
         Weighted training error of each model.
     train_gaps_ : ndarray of shape (n_points,)
@@ -160,6 +167,7 @@ class GridSearchReductionClassifier(BaseReduction):
         "grid_size": [Interval(Integral, 1, None, closed="left")],
         "grid_limit": [Interval(Real, 0, None, closed="neither")],
         "grid": [None, "array-like"],
+        "refine": [Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(
@@ -171,6 +179,7 @@ class GridSearchReductionClassifier(BaseReduction):
         grid_size=21,
         grid_limit=2.0,
         grid=None,
+        refine=8,
         sensitive_cols=None,
         keep_sensitive_cols=False,
         n_jobs=None,
@@ -182,6 +191,7 @@ class GridSearchReductionClassifier(BaseReduction):
         self.grid_size = grid_size
         self.grid_limit = grid_limit
         self.grid = grid
+        self.refine = refine
         self.sensitive_cols = sensitive_cols
         self.keep_sensitive_cols = keep_sensitive_cols
         self.n_jobs = n_jobs
@@ -242,28 +252,28 @@ class GridSearchReductionClassifier(BaseReduction):
             points = lattice(self.grid_size, basis.shape[0], self.grid_limit)
         else:
             points = np.asarray(self.grid, dtype=float).reshape(-1, basis.shape[0])
-        self.grid_ = points
-        problems = [game.cost_sensitive_problem(mu=a @ basis) for a in points]
-        self.estimators_ = learner.fit(problems)
-        preds = [_positive_hard(model, X) for model in self.estimators_]
-        self.train_errors_ = np.array([game.error(p) for p in preds])
-        self.train_gaps_ = np.array([moments.gap(p) for p in preds])
-        within = np.flatnonzero(self.train_gaps_ <= self.bound + 1e-12)
-        if len(within):
-            best = within[
-                np.lexsort((self.train_gaps_[within], self.train_errors_[within]))[0]
-            ]
-        else:
-            best = int(np.argmin(self.train_gaps_))
+        search = _Refinement(game, basis, learner, X, self.bound)
+        search.fit_points(points)
+        for _ in range(self.refine):
+            point = search.next_point()
+            if point is None:
+                break
+            search.fit_points(point[None, :])
+        self.grid_ = np.asarray(search.points)
+        self.estimators_ = search.models
+        self.train_errors_ = np.asarray(search.errors)
+        self.train_gaps_ = np.asarray(search.gaps)
+        best, within = search.best()
+        if not within:
             warnings.warn(
-                f"{type(self).__name__}: no model of the grid has a training gap "
-                f"within bound={self.bound}; keeping the one of smallest gap, "
-                f"{self.train_gaps_[best]:.4f}. Enlarge the grid (grid_size, "
-                "grid_limit) or loosen the bound.",
+                f"{type(self).__name__}: no model of the grid (or of its "
+                f"refinement) has a training gap within bound={self.bound}; keeping "
+                f"the one of smallest gap, {self.train_gaps_[best]:.4f}. Enlarge the "
+                "grid (grid_size, grid_limit, refine) or loosen the bound.",
                 UserWarning,
                 stacklevel=2,
             )
-        self._keep(int(best), learner)
+        self._keep(best, learner)
         return self
 
     def _keep(self, best, learner):
@@ -332,3 +342,89 @@ def _grid_basis(moments, total_weight):
                 f"vs {moments.groups.label(group_of_cell[first])}"
             )
     return np.asarray(rows).reshape(-1, len(events)), labels
+
+
+class _Refinement:
+    """The models fitted at grid points, and the search that adds points.
+
+    After the grid, each extra fit is at one new point near the best model
+    so far, ``b``:
+
+    - when ``b`` is within the bound: halfway to the nearest point (L1) of
+      lower training error (over the bound, or it would be ``b``). The
+      bound's boundary lies between them; repeated, this bisects the
+      segment towards the more accurate side.
+    - when no model is: a zero of the rate differences. Each grid
+      coordinate has a signed rate difference (its group's rate minus the
+      event's first group's). With one coordinate, halfway to the nearest
+      point where that difference has the other sign (bisection); with
+      several, a Newton step on a linear model of the differences fitted on
+      the ``2 * n_dims`` points nearest ``b``, no longer (L1) than the
+      distance to the nearest of them.
+    """
+
+    def __init__(self, game, basis, learner, X, bound):
+        self.game, self.basis, self.learner, self.X = game, basis, learner, X
+        self.bound = bound
+        # maps the cells' differences to the coordinates' rate differences
+        self._sign = np.sign(basis)
+        self.points: list[np.ndarray] = []
+        self.models: list = []
+        self.errors: list[float] = []
+        self.gaps: list[float] = []
+        self.signed: list[np.ndarray] = []
+
+    def fit_points(self, points):
+        problems = [self.game.cost_sensitive_problem(mu=a @ self.basis) for a in points]
+        for a, model in zip(points, self.learner.fit(problems)):
+            pred = _positive_hard(model, self.X)
+            self.points.append(np.asarray(a, dtype=float))
+            self.models.append(model)
+            self.errors.append(self.game.error(pred))
+            self.gaps.append(self.game.moments.gap(pred))
+            self.signed.append(self._sign @ self.game.moments.differences(pred))
+
+    def best(self) -> tuple[int, bool]:
+        """Index of the model kept, and whether it is within the bound."""
+        gaps, errors = np.asarray(self.gaps), np.asarray(self.errors)
+        within = np.flatnonzero(gaps <= self.bound + 1e-12)
+        if len(within):
+            return int(within[np.lexsort((gaps[within], errors[within]))[0]]), True
+        return int(np.argmin(gaps)), False
+
+    def next_point(self):
+        """The next point to fit, or None when there is none."""
+        b, within = self.best()
+        P, S = np.asarray(self.points), np.asarray(self.signed)
+        dist = np.abs(P - P[b]).sum(axis=1)
+        # no point closer than this to one fitted (the search has converged)
+        tiny = 1e-6 * max(float(np.abs(P).max()), 1.0)
+        if within:
+            towards = np.flatnonzero(np.asarray(self.errors) < self.errors[b])
+        elif P.shape[1] == 1:
+            towards = np.flatnonzero(S[:, 0] * S[b, 0] < 0)
+        else:
+            return self._newton_step(b, P, S, dist, tiny)
+        if not len(towards):
+            return None
+        j = towards[np.argmin(dist[towards])]
+        return 0.5 * (P[b] + P[j]) if dist[j] > 2 * tiny else None
+
+    @staticmethod
+    def _newton_step(b, P, S, dist, tiny):
+        n_dims = P.shape[1]
+        dist = dist.copy()
+        dist[b] = np.inf
+        near = np.argsort(dist, kind="stable")[: 2 * n_dims]
+        if len(near) < n_dims:
+            return None
+        offsets = P[near] - P[b]
+        J = np.linalg.lstsq(offsets, S[near] - S[b], rcond=None)[0].T
+        delta = np.linalg.lstsq(J, -S[b], rcond=None)[0]
+        size = float(np.abs(delta).sum())
+        if not np.isfinite(size) or size <= tiny:
+            return None
+        point = P[b] + delta * min(1.0, dist[near[0]] / size)
+        if np.abs(P - point).sum(axis=1).min() <= tiny:
+            return None
+        return point

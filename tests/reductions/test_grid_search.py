@@ -48,20 +48,66 @@ def test_keeps_the_most_accurate_model_within_the_bound(constraint, bound):
     np.testing.assert_allclose(
         clf.predict_proba(X), clf.best_estimator_.predict_proba(X)
     )
-    assert clf.n_oracle_calls_ == len(clf.estimators_) == 21
+    assert clf.n_oracle_calls_ == len(clf.estimators_) == len(clf.grid_)
+    assert 21 <= len(clf.grid_) <= 21 + clf.refine
 
 
 def test_one_dimensional_grid_is_a_linspace_and_explicit_grids():
     X, y, g = biased(2000, seed=2)
     clf = GS(grid_size=11, grid_limit=1.5).fit(X, y, sensitive_features=g)
-    np.testing.assert_allclose(np.sort(clf.grid_.ravel()), np.linspace(-1.5, 1.5, 11))
+    np.testing.assert_allclose(
+        np.sort(clf.grid_[:11].ravel()), np.linspace(-1.5, 1.5, 11)
+    )
     assert len(clf.grid_dimensions_) == 1
-    explicit = GS(grid=[[0.0], [1.2]]).fit(X, y, sensitive_features=g)
+    explicit = GS(grid=[[0.0], [1.2]], refine=0).fit(X, y, sensitive_features=g)
     assert len(explicit.estimators_) == 2
     same = [j for j, a in enumerate(clf.grid_.ravel()) if np.isclose(a, 1.2)][0]
     np.testing.assert_array_equal(
         explicit.estimators_[1].coef_, clf.estimators_[same].coef_
     )
+
+
+def _refined(constraint, bound, X, y, g, **kw):
+    plain = GS(constraint, bound, refine=0, **kw).fit(X, y, sensitive_features=g)
+    refined = GS(constraint, bound, **kw).fit(X, y, sensitive_features=g)
+    n = len(plain.grid_)
+    # the grid's fits are the same; the refinement only adds models
+    np.testing.assert_array_equal(refined.grid_[:n], plain.grid_)
+    np.testing.assert_array_equal(refined.train_errors_[:n], plain.train_errors_)
+    assert n < len(refined.grid_) <= n + refined.refine
+    return plain, refined
+
+
+def test_refinement_reaches_a_bound_the_grid_steps_over():
+    # the single model's gap falls steeply where a group's positives lose
+    # their weight: no point of the default grid is within 0.02
+    X, y, g = biased(3000, seed=1)
+    with pytest.warns(UserWarning, match="no model of the grid"):
+        plain, refined = _refined("demographic_parity", 0.02, X, y, g)
+    assert plain.train_gap_ > 0.02 >= refined.train_gap_
+    gap = check_constraint("demographic_parity").violation(y, refined.predict(X), g)
+    assert gap == pytest.approx(refined.train_gap_)
+    assert refined.best_index_ >= len(plain.grid_)  # a refinement's model
+
+
+def test_refinement_within_the_bound_is_never_less_accurate():
+    X, y, g = biased(3000, seed=2)
+    plain, refined = _refined("demographic_parity", 0.1, X, y, g)
+    assert plain.train_gap_ <= 0.1 and refined.train_gap_ <= 0.1
+    err = refined.train_errors_[refined.best_index_]
+    assert err <= plain.train_errors_[plain.best_index_]
+    # the new points lie between the best grid model and a more accurate one
+    new = refined.grid_[len(plain.grid_) :, 0]
+    lo, hi = sorted([0.0, plain.grid_[plain.best_index_, 0]])
+    assert np.all((new > lo) & (new < hi))
+
+
+def test_refinement_in_two_dimensions_lowers_the_smallest_gap():
+    X, y, g = biased(3000, seed=3)
+    with pytest.warns(UserWarning, match="no model of the grid"):
+        plain, refined = _refined("equalized_odds", 0.0, X, y, g)
+    assert refined.grid_.shape[1] == 2
+    assert refined.train_gap_ < plain.train_gap_
 
 
 def test_lattice():
@@ -84,7 +130,9 @@ def test_several_groups_and_events():
 def test_no_model_within_the_bound_warns_and_keeps_the_smallest_gap():
     X, y, g = biased(2000, seed=4)
     with pytest.warns(UserWarning, match="no model of the grid"):
-        clf = GS(bound=0.0, grid_size=3, grid_limit=0.2).fit(X, y, sensitive_features=g)
+        clf = GS(bound=0.0, grid_size=3, grid_limit=0.2, refine=0).fit(
+            X, y, sensitive_features=g
+        )
     assert clf.best_index_ == int(np.argmin(clf.train_gaps_))
 
 
