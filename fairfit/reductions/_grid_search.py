@@ -354,6 +354,9 @@ class _Refinement:
       lower training error (over the bound, or it would be ``b``). The
       bound's boundary lies between them; repeated, this bisects the
       segment towards the more accurate side.
+
+    A midpoint already fitted is passed over for that of the next nearest
+    point.
     - when no model is: a zero of the rate differences. Each grid
       coordinate has a signed rate difference (its group's rate minus the
       event's first group's). With one coordinate, halfway to the nearest
@@ -405,10 +408,11 @@ class _Refinement:
             towards = np.flatnonzero(S[:, 0] * S[b, 0] < 0)
         else:
             return self._newton_step(b, P, S, dist, tiny)
-        if not len(towards):
-            return None
-        j = towards[np.argmin(dist[towards])]
-        return 0.5 * (P[b] + P[j]) if dist[j] > 2 * tiny else None
+        for j in towards[np.argsort(dist[towards], kind="stable")]:
+            mid = 0.5 * (P[b] + P[j])
+            if np.abs(P - mid).sum(axis=1).min() > tiny:
+                return mid
+        return None
 
     @staticmethod
     def _newton_step(b, P, S, dist, tiny):

@@ -75,6 +75,7 @@ def _refined(constraint, bound, X, y, g, **kw):
     np.testing.assert_array_equal(refined.grid_[:n], plain.grid_)
     np.testing.assert_array_equal(refined.train_errors_[:n], plain.train_errors_)
     assert n < len(refined.grid_) <= n + refined.refine
+    assert len({tuple(p) for p in refined.grid_}) == len(refined.grid_)  # no refit
     return plain, refined
 
 
