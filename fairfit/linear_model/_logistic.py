@@ -369,7 +369,10 @@ class FairLogisticRegression(
             J = obj.Xt  # plain group means of the score
             if relaxation == "boundary":
                 density = boundary_density(obj, theta0)
-                J = scale_rows(obj.Xt, density / density.mean())
+                # all scores far beyond the smoothing width of the threshold
+                # (a model predicting one class): no boundary to weigh by
+                if density.mean() > 0:
+                    J = scale_rows(obj.Xt, density / density.mean())
             A = moments.differences_jacobian(J)
             res = search_level(
                 obj,

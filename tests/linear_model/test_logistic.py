@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 import sklearn
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.compose import make_column_selector, make_column_transformer
@@ -460,6 +460,18 @@ def test_bound_not_reached_warns_with_diagnostics():
     constraint=st.sampled_from(CONSTRAINTS),
     bound=st.sampled_from([0.0, 0.01, 0.05, 0.2]),
     seed=st.integers(0, 10_000),
+)
+# the unconstrained model predicts 1 for every row with all its scores far
+# beyond the smoothing width of the threshold (the boundary relaxation's
+# weights were 0 / 0)
+@example(
+    n=60,
+    n_groups=2,
+    imbalance=0.875,
+    constant_column=True,
+    constraint="demographic_parity",
+    bound=0.0,
+    seed=1279,
 )
 def test_never_a_silent_violation(
     n, n_groups, imbalance, constant_column, constraint, bound, seed
