@@ -354,9 +354,6 @@ class _Refinement:
       lower training error (over the bound, or it would be ``b``). The
       bound's boundary lies between them; repeated, this bisects the
       segment towards the more accurate side.
-
-    A midpoint already fitted is passed over for that of the next nearest
-    point.
     - when no model is: a zero of the rate differences. Each grid
       coordinate has a signed rate difference (its group's rate minus the
       event's first group's). With one coordinate, halfway to the nearest
@@ -364,6 +361,9 @@ class _Refinement:
       several, a Newton step on a linear model of the differences fitted on
       the ``2 * n_dims`` points nearest ``b``, no longer (L1) than the
       distance to the nearest of them.
+
+    A midpoint already fitted is passed over for that of the next nearest
+    point; the search ends when no new point is left.
     """
 
     def __init__(self, game, basis, learner, X, bound):
