@@ -131,6 +131,8 @@ def _implicit_step(obj, moments, A, theta, h):
 
 #: Largest number of steps taken back towards the bound once within it.
 LOOSEN_STEPS = 3
+#: Below this largest response of a smoothed rate to a multiplier, no step.
+_MIN_RESPONSE = 1e-12
 
 
 class _Search:
@@ -192,6 +194,10 @@ class _Search:
         if "secant" in cur:
             J = _broyden(J, *cur["secant"])
         residual = target(cur["rates"]) - cur["rates"]
+        if not np.abs(J).max() > _MIN_RESPONSE:
+            # every score is far from the threshold: the smoothed rates no
+            # longer respond to the multipliers, and a step would be huge
+            return False
         for damping in (0.0, 1e-3, 1e-2, 1e-1, 1.0, 10.0):
             if self.n_levels >= self.max_levels:
                 break
@@ -201,6 +207,8 @@ class _Search:
             else:
                 scale = damping * max(np.abs(np.diag(JtJ)).max(), 1e-12)
                 dmu = np.linalg.solve(JtJ + scale * np.eye(len(JtJ)), J.T @ residual)
+            if not np.all(np.isfinite(dmu)):
+                continue
             mu = cur["mu"] + dmu
             sol: Solution = self.inner(mu, cur["theta"] + dtheta @ dmu, precond)
             self.n_levels += 1

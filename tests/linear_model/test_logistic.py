@@ -499,6 +499,22 @@ def test_never_a_silent_violation(
         assert any("not reached" in m for m in messages), messages
 
 
+def test_multipliers_without_response_end_the_search():
+    # four small weighted groups (some weights 0): the level search reached
+    # scores so far from the threshold that the smoothed rates stopped
+    # responding to the multipliers; its next step overflowed the inner solve
+    rng = np.random.default_rng(5781)
+    X = rng.normal(size=(67, 3))
+    s = rng.integers(0, 4, 67)
+    y = (rng.uniform(size=67) < 0.31).astype(int)
+    w = rng.integers(0, 4, 67).astype(float)
+    model = FairLogisticRegression("equal_opportunity", bound=0.01)
+    model.fit(X, y, sensitive_features=s, sample_weight=w)
+    gap = check_constraint("equal_opportunity").violation(y, model.predict(X), s, w)
+    assert model.train_gap_ == pytest.approx(gap)
+    assert gap <= 0.01
+
+
 # ---------------------------------------------------- sklearn integration
 def test_sensitive_cols_by_name_and_position():
     X, y, s = biased()
