@@ -100,7 +100,8 @@ class GridSearchReductionClassifier(BaseReduction):
     grid : array-like of shape (n_points, n_dims), default=None
         Explicit grid points (the dimensions are listed by
         ``grid_dimensions_`` after a fit); overrides ``grid_size`` and
-        ``grid_limit``.
+        ``grid_limit``. ``refine`` still adds its points: with
+        ``refine=0`` only these are fitted.
     refine : int, default=8
         Largest number of fits after the grid's that search near the
         best model (fewer when the search has converged). 0: the grid only, as
