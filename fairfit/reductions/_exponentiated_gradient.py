@@ -27,7 +27,7 @@ _SMOOTHING = 0.5
 # makes the default tolerance (as fairlearn's).
 _TOL_SE = 0.5
 # Scales of the multipliers of the fits that verify a closed duality gap.
-_VERIFY = (2.0,)
+_VERIFY = (1.25,)
 
 
 class ExponentiatedGradientClassifier(BaseReduction):
@@ -234,9 +234,11 @@ class ExponentiatedGradientClassifier(BaseReduction):
     so far), so ``solver="hull"`` costs one fit per round and stops at the
     first round whose gap is within ``tol``. As the gap's lower bound
     trusts the fits to be best responses, which a surrogate-loss learner
-    only approximates, a closed gap is verified by one more fit at twice
-    the multipliers (the direction where logistic regression and boosting
-    under-react); the search goes on if that fit improves the mixture. A
+    only approximates, a closed gap is verified by one more fit at 1.25
+    times the multipliers (the direction where logistic regression and
+    boosting under-react; twice them is mostly past the point where a
+    whole cell of the constraint is relabelled, and gives a degenerate
+    model); the search goes on if that fit improves the mixture. A
     scikit-learn ``LogisticRegression`` (L2 penalty) starts from the
     coefficients of the model fitted at the nearest multipliers: its fit is
     strictly convex, so the optimum is the same, in fewer iterations.
@@ -602,7 +604,7 @@ class _Search:
         """Smoothed column generation over the hull of the models found."""
         game = self.game
         self.query([np.zeros(game.n_constraints)])
-        radius = 1.0
+        radius = np.ones(game.n_constraints)
         while True:
             q, lam_hull, upper = game.solve_hull()
             lower, center = self.lower()
@@ -615,17 +617,35 @@ class _Search:
             if last_round:
                 return
             if self.gaps[-1] <= self.tol:
-                self.verify(lam_hull, upper)
+                if not self.verify(lam_hull, upper):
+                    self.converged = True  # nothing new to fit
+                    return
             else:
-                # a trust region in units of the rows' natural scales: the
-                # hull's multipliers are B on a violated row while the models
-                # found cannot meet it, far beyond a useful response
                 step = center + _SMOOTHING * (lam_hull - center)
-                cap = radius * game.scales
-                if np.any(step > cap):
-                    step = np.minimum(step, cap)
-                    radius *= 2.0
-                self.query([step])
+                self._query_in_region(step, radius)
+
+    def _query_in_region(self, step, radius):
+        """Fit at ``step`` capped by a trust region; widen it where too small.
+
+        The region is ``radius`` times the rows' natural scales (a row's
+        multiplier that makes a sample's constraint cost in its smallest
+        cell as large as its error cost): the hull's multipliers are ``B``
+        on a violated row while the models found cannot meet it, far beyond
+        a useful response. A row's radius doubles when the model fitted at
+        its edge still violates it, or before a capped query that would
+        repeat a point already fitted.
+        """
+        game = self.game
+        while True:
+            capped = step > radius * game.scales
+            trial = np.minimum(step, radius * game.scales)
+            if not capped.any() or not any(
+                np.allclose(trial, lam) for lam in self.queried
+            ):
+                break
+            radius[capped] *= 2.0
+        (j,) = self.query([trial])
+        radius[capped & (game.gammas[j] > game.c)] *= 2.0
 
     def verified(self, upper) -> bool:
         """Whether a verification fit already failed to improve this value."""
@@ -641,10 +661,19 @@ class _Search:
         responses; a surrogate-loss learner (logistic regression, boosting)
         under-reacts to the multipliers, so a fit at larger multipliers can
         be a better response. If it lowers the hull's value by more than
-        ``tol``, the search goes on.
+        ``tol``, the search goes on. Multipliers already fitted (e.g. zero,
+        when the unconstrained model meets the bound) are not fitted again;
+        returns whether a fit was made.
         """
         self._verified_value = upper
-        self.query([scale * lam for scale in _VERIFY])
+        lams = [
+            scale * lam
+            for scale in _VERIFY
+            if not any(np.allclose(scale * lam, q) for q in self.queried)
+        ]
+        if lams:
+            self.query(lams)
+        return bool(lams)
 
     def run_eg(self, max_iter, eta):
         """Exponentiated gradient on the multipliers, plus the hull step."""

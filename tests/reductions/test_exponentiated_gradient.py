@@ -513,6 +513,43 @@ def test_fitted_attributes():
     assert len(moment.constraint_labels_) == 2 * 2 * 3  # events, signs, groups
 
 
+def test_hull_trust_region_widens_rather_than_fit_a_point_again():
+    # a query capped at the region's edge that would repeat multipliers
+    # already fitted doubles the capped rows' radius first; a row whose edge
+    # model still violates it is widened after the fit
+    from fairfit.reductions._base import Learner
+    from fairfit.reductions._exponentiated_gradient import _Search
+    from fairfit.reductions._game import Game
+
+    X, y, g = biased(1000, seed=3)
+    w = np.ones(len(y))
+    moments = check_constraint("demographic_parity").moments(y, g, w)
+    game = Game(moments, y, w, 0.01, "metric", 100.0)
+    search = _Search(game, Learner(LogisticRegression(), X, {}, None), X, None)
+    edge = game.scales * np.array([1.0, 0.0])
+    search.query([np.zeros(2), edge])
+    radius = np.ones(2)
+    search._query_in_region(50 * edge, radius)
+    np.testing.assert_allclose(search.queried[-1], 2 * edge)
+    assert radius[1] == 1  # never capped
+    overshoot = game.gammas[search.answers[-1]][0] <= game.c[0]
+    assert radius[0] == (2 if overshoot else 4)
+
+
+def test_verification_does_not_fit_the_same_multipliers_again():
+    # a memorising tree meets equalized odds on its own training rows: the
+    # hull's multipliers are zero, and verifying them would refit the first
+    # model
+    from sklearn.tree import DecisionTreeClassifier
+
+    X, y, g = biased(300, seed=0)
+    clf = EG("equalized_odds", 0.01, base=DecisionTreeClassifier(random_state=0))
+    clf.fit(X, y, sensitive_features=g)
+    assert clf.train_gap_randomized_ <= 0.01
+    assert clf.converged_
+    assert clf.n_oracle_calls_ == 1
+
+
 def test_eg_solver_three_fits_per_round_and_n_jobs_does_not_change_it():
     X, y, g = biased(3000, seed=20)
     a = EG("equal_opportunity", 0.02, solver="eg", random_state=0)
