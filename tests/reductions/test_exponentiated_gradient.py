@@ -515,8 +515,8 @@ def test_fitted_attributes():
 
 def test_hull_trust_region_widens_rather_than_fit_a_point_again():
     # a query capped at the region's edge that would repeat multipliers
-    # already fitted doubles the capped rows' radius first; a row whose edge
-    # model still violates it is widened after the fit
+    # already fitted doubles the capped row's radius first; a row whose edge
+    # model still violates it is widened again after the fit
     from fairfit.reductions._base import Learner
     from fairfit.reductions._exponentiated_gradient import _Search
     from fairfit.reductions._game import Game
@@ -526,14 +526,15 @@ def test_hull_trust_region_widens_rather_than_fit_a_point_again():
     moments = check_constraint("demographic_parity").moments(y, g, w)
     game = Game(moments, y, w, 0.01, "metric", 100.0)
     search = _Search(game, Learner(LogisticRegression(), X, {}, None), X, None)
-    edge = game.scales * np.array([1.0, 0.0])
+    edge = game.scales * np.array([0.0, 0.25])
     search.query([np.zeros(2), edge])
-    radius = np.ones(2)
-    search._query_in_region(50 * edge, radius)
-    np.testing.assert_allclose(search.queried[-1], 2 * edge)
-    assert radius[1] == 1  # never capped
-    overshoot = game.gammas[search.answers[-1]][0] <= game.c[0]
-    assert radius[0] == (2 if overshoot else 4)
+    assert game.gammas[0, 1] > game.c[1]  # the unconstrained model violates row 1
+    radius = np.array([0.25, 0.25])
+    search._query_in_region(200 * edge, radius)
+    np.testing.assert_allclose(search.queried[-1], 2 * edge)  # not edge again
+    # at half the row's scale the model still violates it: widened after the fit
+    assert game.gammas[search.answers[-1], 1] > game.c[1]
+    np.testing.assert_array_equal(radius, [0.25, 1.0])  # row 0 was not capped
 
 
 def test_verification_does_not_fit_the_same_multipliers_again():
