@@ -17,6 +17,8 @@ ESTIMATORS = [
     ExponentiatedGradientClassifier(LogisticRegression()),
     GridSearchReductionClassifier(LogisticRegression()),
     FairGradientBoostingClassifier(),
+    # fine-tuning: the trees start from another classifier's scores
+    FairGradientBoostingClassifier(init=LogisticRegression(), n_estimators=10),
 ]
 
 # check name -> reason, for every check a public estimator is expected to fail

@@ -10,12 +10,16 @@ import numpy as np
 import scipy.sparse as sp
 from joblib import effective_n_jobs
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils import check_random_state, get_tags
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _num_samples,
+    check_is_fitted,
+)
 
 from ..constraints import CONSTRAINT_NAMES, FairnessConstraint, check_constraint
 from ..utils._classifier import BinaryScoreClassifierMixin
@@ -199,11 +203,11 @@ class _LagrangianBoosting:
             move = _LEVEL_STEP * self.bound * (1.0 if over else -1.0)
             self.level = min(self.bound, max(0.0, self.level - move))
 
-    def start(self, init_score):
-        """Record the initial constant model (iterate 0) on every data set."""
-        self._train_iterate(np.full(len(self.y), init_score), proba=False)
-        for trace in self.valid:
-            trace.record(np.full(len(trace.y), init_score))
+    def start(self, train_scores, valid_scores):
+        """Record the initial model (iterate 0) on every data set."""
+        self._train_iterate(train_scores, proba=False)
+        for trace, scores in zip(self.valid, valid_scores):
+            trace.record(scores)
 
     def objective(self, scores, dataset):
         """Gradient and Hessian of the Lagrangian in the raw scores."""
@@ -379,6 +383,19 @@ class FairGradientBoostingClassifier(
         Other LightGBM parameters (e.g. ``{"max_bin": 63}``), passed to
         ``lightgbm.train``. The objective, metric, number of rounds and
         initial score are set by the estimator and may not be given.
+    init : estimator, default=None
+        A classifier whose log-odds are the scores the trees start from
+        (iterate 0), as ``init`` of scikit-learn's
+        ``GradientBoostingClassifier``: it needs ``fit`` and
+        ``predict_proba``, is cloned and fitted on ``(X, y)`` (with
+        ``sample_weight`` if given) and gets the model's inputs (``X``
+        without the dropped sensitive columns, in the container given).
+        **Fine-tuning**: to make an already trained model fair without
+        training it again, pass it wrapped in
+        :class:`sklearn.frozen.FrozenEstimator`; the trees then learn a
+        correction of its scores under the constraint (see the user
+        guide). None starts from the constant log-odds of the weighted
+        positive rate, as LightGBM does.
 
     Attributes
     ----------
@@ -387,9 +404,12 @@ class FairGradientBoostingClassifier(
     booster_ : lightgbm.Booster
         The trained trees (all ``n_estimators_`` rounds; predictions use the
         first ``best_iteration_``).
-    init_score_ : float
+    init_score_ : float or None
         Raw score of the model before any tree (log-odds of the weighted
-        positive rate), added to the trees' output.
+        positive rate), added to the trees' output; None with an ``init``
+        estimator, whose log-odds are added instead.
+    init_ : estimator or None
+        The fitted ``init`` estimator (None without one).
     n_estimators_ : int
         Number of boosting rounds trained.
     best_iteration_ : int
@@ -491,6 +511,7 @@ class FairGradientBoostingClassifier(
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
         "lgbm_params": [dict, None],
+        "init": [None, HasMethods(["fit", "predict_proba"])],
     }
 
     def __init__(
@@ -518,6 +539,7 @@ class FairGradientBoostingClassifier(
         random_state=None,
         n_jobs=1,
         lgbm_params=None,
+        init=None,
     ):
         self.constraint = constraint
         self.bound = bound
@@ -541,6 +563,7 @@ class FairGradientBoostingClassifier(
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.lgbm_params = lgbm_params
+        self.init = init
 
     # ------------------------------------------------------------- helpers
     def _n_threads(self) -> int:
@@ -633,6 +656,7 @@ class FairGradientBoostingClassifier(
             if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
                 raise ValueError("eval_set must be a list of (X, y) tuples.")
             X_val, y_val = pair
+            start = self._start_scores(X_val)
             _, sens = _model_inputs(self, X_val)
             if eval_sensitive_features is not None:
                 sens = eval_sensitive_features[k]
@@ -656,8 +680,49 @@ class FairGradientBoostingClassifier(
                 dtype=np.float64,
             )
             groups = None if sens is None else check_groups(sens, X_val.shape[0])
-            out.append((X_val, y01, sw, groups))
+            out.append((X_val, y01, sw, groups, start))
         return out
+
+    def _fit_init(self, X, y, sample_weight):
+        """Fit a clone of ``init`` on the model's inputs (``init_``)."""
+        if self.init is None:
+            return None
+        init = clone(self.init)
+        X_inputs, _ = _model_inputs(self, X)
+        if sample_weight is None:
+            init.fit(X_inputs, y)
+            return init
+        try:
+            init.fit(X_inputs, y, sample_weight=sample_weight)
+        except TypeError as exc:
+            if "sample_weight" not in str(exc):
+                raise
+            raise ValueError(
+                f"The init estimator {type(init).__name__} does not accept "
+                "sample_weight; fit without sample_weight or wrap a fitted "
+                "init in sklearn.frozen.FrozenEstimator."
+            ) from exc
+        return init
+
+    def _start_scores(self, X):
+        """Raw scores of iterate 0 (before any tree) for the rows of ``X``.
+
+        The log-odds of ``init_``'s probabilities of ``classes_[1]``, or
+        ``init_score_`` without ``init``. ``X`` is as given to ``fit`` or
+        ``predict`` (with any sensitive columns).
+        """
+        X_inputs, _ = _model_inputs(self, X)
+        if self.init_ is None:
+            return np.full(_num_samples(X_inputs), self.init_score_)
+        classes = list(getattr(self.init_, "classes_", []))
+        if classes != list(self.classes_):
+            raise ValueError(
+                f"The init estimator's classes_ {classes} are not the training "
+                f"labels' {self.classes_.tolist()}."
+            )
+        eps = np.finfo(np.float64).eps
+        p = np.clip(self.init_.predict_proba(X_inputs)[:, 1], eps, 1 - eps)
+        return np.log(p) - np.log1p(-p)
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -741,10 +806,14 @@ class FairGradientBoostingClassifier(
         w_sum = loss_weight.sum()
         if not w_sum > 0:
             raise ValueError("The sample weights sum to 0.")
-        # LightGBM's boost_from_average, which a custom objective does not get
-        p_avg = float(loss_weight @ data.y) / w_sum
-        p_avg = min(max(p_avg, 1e-15), 1 - 1e-15)
-        self.init_score_ = float(np.log(p_avg / (1 - p_avg)))
+        self.init_ = self._fit_init(X, y, sample_weight)
+        self.init_score_ = None
+        if self.init_ is None:
+            # LightGBM's boost_from_average, which a custom objective does not get
+            p_avg = float(loss_weight @ data.y) / w_sum
+            p_avg = min(max(p_avg, 1e-15), 1 - 1e-15)
+            self.init_score_ = float(np.log(p_avg / (1 - p_avg)))
+        start = self._start_scores(X)
 
         state = _LagrangianBoosting(
             data.y, loss_weight, moments, self.bound, step, constrained
@@ -757,7 +826,7 @@ class FairGradientBoostingClassifier(
             _lgb_input(data.X),
             label=data.y,
             weight=None if constrained else loss_weight,
-            init_score=np.full(data.X.shape[0], self.init_score_),
+            init_score=start,
             params={
                 k: v for k, v in params.items() if k not in ("metric", "objective")
             },
@@ -770,7 +839,7 @@ class FairGradientBoostingClassifier(
             if eval_set is None
             else self._eval_data(eval_set, eval_sensitive_features, eval_sample_weight)
         )
-        for X_val, y_val, sw_val, groups_val in evals:
+        for X_val, y_val, sw_val, groups_val, start_val in evals:
             m_val = (
                 None
                 if groups_val is None
@@ -781,7 +850,7 @@ class FairGradientBoostingClassifier(
             vset = lgb.Dataset(
                 _lgb_input(X_val),
                 label=y_val,
-                init_score=np.full(X_val.shape[0], self.init_score_),
+                init_score=start_val,
                 reference=train_set,
                 free_raw_data=True,
             )
@@ -794,7 +863,7 @@ class FairGradientBoostingClassifier(
                 "(eval_sensitive_features, or sensitive_cols in its X) to check "
                 "the bound on it."
             )
-        state.start(self.init_score_)
+        state.start(start, [e[-1] for e in evals])
         callbacks = []
         if self.early_stopping_rounds is not None:
             callbacks.append(
@@ -882,18 +951,24 @@ class FairGradientBoostingClassifier(
         ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
+        X_given = X
         X = validate_predict_data(self, X, ensure_all_finite="allow-nan")
+        start = self._start_scores(X_given)
         if self.best_iteration_ == 0:
-            return np.full(X.shape[0], self.init_score_)
+            return start
         raw = self.booster_.predict(
             _lgb_input(X),
             raw_score=True,
             num_iteration=self.best_iteration_,
             num_threads=self._n_threads(),
         )
-        return raw + self.init_score_
+        return raw + start
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
+        if self.init is not None:  # the init estimator gets the same inputs
+            init = get_tags(self.init).input_tags
+            tags.input_tags.allow_nan = init.allow_nan
+            tags.input_tags.sparse = init.sparse
         return tags

@@ -9,9 +9,14 @@ import scipy.sparse as sp
 import sklearn
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 from sklearn.model_selection import cross_validate
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
 
 from fairfit.constraints import check_constraint
 from fairfit.datasets import make_biased_classification
@@ -380,6 +385,105 @@ def test_eval_set_errors():
             eval_set=[(X_val, y_val + 5)],
             eval_sensitive_features=[s_val],
         )
+
+
+# ------------------------------------------------------- init: fine-tuning
+def _log_odds(model, X):
+    p = model.predict_proba(X)[:, 1]
+    return np.log(p) - np.log1p(-p)
+
+
+def test_fine_tuning_a_frozen_model():
+    X, y, s = biased(4000)
+    base = lgbm(n_estimators=60).fit(X, y)
+    before = base.predict_proba(X)
+    start_gap = real_gap("demographic_parity", y, base.predict(X), s)
+    assert start_gap > 0.1
+    clf = FairGradientBoostingClassifier(
+        "demographic_parity", 0.02, n_estimators=40, init=FrozenEstimator(base)
+    ).fit(X, y, sensitive_features=s)
+    # iterate 0 is the trained model itself
+    assert clf.history_["train_gap"][0] == pytest.approx(start_gap)
+    assert clf.init_score_ is None and clf.init_.estimator is base
+    assert clf.train_gap_ <= 0.02
+    assert clf.train_gap_ == pytest.approx(
+        real_gap("demographic_parity", y, clf.predict(X), s)
+    )
+    # the trained model is left as it was
+    np.testing.assert_array_equal(base.predict_proba(X), before)
+    raw_trees = clf.booster_.predict(
+        X, raw_score=True, num_iteration=clf.best_iteration_
+    )
+    np.testing.assert_allclose(
+        clf.decision_function(X), _log_odds(base, X) + raw_trees, rtol=1e-12
+    )
+
+
+def test_init_with_infinite_bound_is_lightgbm_from_its_scores():
+    X, y, s = biased(3000)
+    init = LogisticRegression().fit(X, y)
+    ours = FairGradientBoostingClassifier(
+        bound=np.inf, n_estimators=30, init=FrozenEstimator(init)
+    ).fit(X, y, sensitive_features=s)
+    start = _log_odds(init, X)
+    ref = lgbm(n_estimators=30).fit(X, y, init_score=start)
+    np.testing.assert_allclose(
+        ours.decision_function(X), start + ref.predict(X, raw_score=True), rtol=1e-7
+    )
+
+
+def test_init_is_cloned_and_fitted_with_the_sample_weights():
+    X, y, s = biased(2000)
+    sw = np.random.default_rng(0).uniform(0.2, 3.0, len(y))
+    init = LogisticRegression(C=0.5)
+    clf = FairGradientBoostingClassifier(bound=np.inf, n_estimators=5, init=init)
+    clf.fit(X, y, sensitive_features=s, sample_weight=sw)
+    assert not hasattr(init, "coef_")
+    expected = LogisticRegression(C=0.5).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(clf.init_.coef_, expected.coef_)
+    assert clf.history_["train_loss"][0] == pytest.approx(
+        log_loss(y, expected.predict_proba(X), sample_weight=sw)
+    )
+
+
+def test_init_gets_the_model_inputs_and_the_eval_sets():
+    X, y, s, X_val, y_val, s_val = _validation_data()
+    columns = [f"x{j}" for j in range(X.shape[1])]
+    frame = pd.DataFrame(X, columns=columns).assign(g=s)
+    frame_val = pd.DataFrame(X_val, columns=columns).assign(g=s_val)
+    # fitted on the model inputs only: the sensitive column "g" would be an
+    # unknown feature name to it
+    base = LogisticRegression().fit(frame[columns], y)
+    clf = FairGradientBoostingClassifier(
+        "equalized_odds",
+        0.2,
+        sensitive_cols="g",
+        n_estimators=20,
+        init=FrozenEstimator(base),
+    )
+    clf.fit(frame, y, eval_set=[(frame_val, y_val)])
+    assert clf.history_["eval_loss"][0] == pytest.approx(
+        log_loss(y_val, base.predict_proba(frame_val[columns]))
+    )
+    assert clf.history_["eval_gap"][0] == pytest.approx(
+        real_gap("equalized_odds", y_val, base.predict(frame_val[columns]), s_val)
+    )
+    assert clf.predict(frame_val).shape == y_val.shape
+
+
+def test_init_errors():
+    X, y, s = biased(500)
+    with pytest.raises(ValueError, match="does not accept sample_weight"):
+        FairGradientBoostingClassifier(init=KNeighborsClassifier()).fit(
+            X, y, sensitive_features=s, sample_weight=np.ones(len(y))
+        )
+    other_labels = LogisticRegression().fit(X, np.where(y == 1, "yes", "no"))
+    with pytest.raises(ValueError, match="classes_"):
+        FairGradientBoostingClassifier(init=FrozenEstimator(other_labels)).fit(
+            X, y, sensitive_features=s
+        )
+    with pytest.raises(ValueError, match="init"):
+        FairGradientBoostingClassifier(init=LinearSVC()).fit(X, y, sensitive_features=s)
 
 
 # ------------------------------------------------------------- the selection
