@@ -5,12 +5,15 @@ Subpackages
 constraints
     Fairness constraints shared by every estimator family.
 linear_model
-    :class:`~fairfit.linear_model.FairLogisticRegression`.
+    :class:`~fairfit.linear_model.FairLogisticRegression`, and the
+    prejudice-remover regulariser
+    (:class:`~fairfit.linear_model.PrejudiceRemoverClassifier`).
 reductions
     Fair classifiers from any classifier that takes ``sample_weight``
     (exponentiated gradient, grid search).
 ensemble
-    :class:`~fairfit.ensemble.FairGradientBoostingClassifier`.
+    :class:`~fairfit.ensemble.FairGradientBoostingClassifier` (also to
+    fine-tune a trained model under a constraint).
 metrics
     Fairness metrics (differences, ratios, per-group rate tables) and their
     scorers for scikit-learn's model selection.
@@ -34,7 +37,7 @@ from . import (
     utils,
 )
 from .ensemble import FairGradientBoostingClassifier
-from .linear_model import FairLogisticRegression
+from .linear_model import FairLogisticRegression, PrejudiceRemoverClassifier
 from .reductions import ExponentiatedGradientClassifier, GridSearchReductionClassifier
 
 __version__ = "0.1.0.dev0"
@@ -44,6 +47,7 @@ __all__ = [
     "FairGradientBoostingClassifier",
     "FairLogisticRegression",
     "GridSearchReductionClassifier",
+    "PrejudiceRemoverClassifier",
     "__version__",
     "constraints",
     "datasets",

@@ -6,7 +6,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from fairfit.ensemble import FairGradientBoostingClassifier
-from fairfit.linear_model import FairLogisticRegression
+from fairfit.linear_model import FairLogisticRegression, PrejudiceRemoverClassifier
 from fairfit.reductions import (
     ExponentiatedGradientClassifier,
     GridSearchReductionClassifier,
@@ -14,6 +14,8 @@ from fairfit.reductions import (
 
 ESTIMATORS = [
     FairLogisticRegression(),
+    PrejudiceRemoverClassifier(),
+    PrejudiceRemoverClassifier(bound=0.05),
     ExponentiatedGradientClassifier(LogisticRegression()),
     GridSearchReductionClassifier(LogisticRegression()),
     FairGradientBoostingClassifier(),

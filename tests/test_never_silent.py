@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 
 from fairfit.constraints import CONSTRAINT_NAMES, check_constraint
 from fairfit.ensemble import FairGradientBoostingClassifier
-from fairfit.linear_model import FairLogisticRegression
+from fairfit.linear_model import FairLogisticRegression, PrejudiceRemoverClassifier
 from fairfit.reductions import (
     ExponentiatedGradientClassifier,
     GridSearchReductionClassifier,
@@ -25,6 +25,7 @@ ESTIMATORS = {
         LogisticRegression(), c, b, random_state=0
     ),
     "grid": lambda c, b: GridSearchReductionClassifier(LogisticRegression(), c, b),
+    "prejudice": lambda c, b: PrejudiceRemoverClassifier(c, bound=b, max_fits=8),
     "boosting": lambda c, b: FairGradientBoostingClassifier(
         c, b, n_estimators=20, min_child_samples=5, random_state=0
     ),

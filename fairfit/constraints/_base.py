@@ -174,6 +174,7 @@ class GroupMoments:
             raise ValueError("sample_weight must be non-negative and not NaN.")
         self.constraint = constraint
         self.groups = groups
+        self.total_weight = float(w.sum())
         n_groups = groups.n_groups
         if constraint.on_errors:
             y = y.astype(float)
@@ -320,6 +321,58 @@ class GroupMoments:
             self._cell_event, weights=lam, minlength=len(self.event_names)
         )
         return self.beta * (self._Q.T @ lam - self._P.T @ per_event)
+
+    def rate_coefficients(self, multipliers) -> np.ndarray:
+        """Per-sample coefficients of ``multipliers @ rates`` in ``pred``.
+
+        As :meth:`coefficients`, for the rates of the non-empty cells rather
+        than their differences to the event's overall rate.
+
+        Parameters
+        ----------
+        multipliers : array-like of shape (n_cells,)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        lam = np.zeros(self.valid.size)
+        lam[self.valid.ravel()] = multipliers
+        return self.beta * (self._Q.T @ lam)
+
+    def mutual_information(self, pred) -> tuple[float, np.ndarray]:
+        """Mutual information of the prediction and the group, given the event.
+
+        ``sum_e P(e) sum_g P(g | e) KL(r_eg || r_e)``: for each event ``e``
+        of the constraint, the Kullback-Leibler divergence (in nats) of each
+        group's rate ``r_eg`` from the event's overall rate ``r_e``, as
+        Bernoulli distributions, weighted by the group's share of the event
+        and the event's share of all rows. For demographic parity it is
+        ``I(Y_hat; S)``, the *prejudice index* of Kamishima et al. (2012);
+        for equalized odds ``I(Y_hat; S | Y)``. It is 0 exactly when every
+        event's rates are equal, and smooth in soft predictions.
+
+        Parameters
+        ----------
+        pred : array-like of shape (n_samples,)
+            Probabilities of the positive class (or hard predictions).
+
+        Returns
+        -------
+        value : float
+        gradient : ndarray of shape (n_samples,)
+            Derivative of the value in each ``pred_i``.
+        """
+        eps = 1e-12
+        r = np.clip(self.rates(pred)[self.valid], eps, 1.0 - eps)
+        events = self.cell_events()
+        r_e = np.clip(self.overall_rates(pred), eps, 1.0 - eps)[events]
+        event_share = self.cell_weight.sum(axis=1)[events] / self.total_weight
+        weight = event_share * self.shares()
+        kl = r * np.log(r / r_e) + (1.0 - r) * np.log((1.0 - r) / (1.0 - r_e))
+        # d/dr_eg, including through r_e (whose terms sum to 0 over the groups)
+        logit_gap = np.log(r / (1.0 - r)) - np.log(r_e / (1.0 - r_e))
+        return float(weight @ kl), self.rate_coefficients(weight * logit_gap)
 
     def _jacobian(self, J, *, differences: bool) -> np.ndarray:
         BJ = scale_rows(J, self.beta)

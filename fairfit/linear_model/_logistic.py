@@ -19,6 +19,7 @@ from ..constraints import CONSTRAINT_NAMES, FairnessConstraint, check_constraint
 from ..utils._classifier import BinaryScoreClassifierMixin
 from ..utils._linalg import scale_rows
 from ..utils._validation import (
+    check_bound_feasible,
     validate_fit_data,
     validate_predict_data,
     warn_unconstrained,
@@ -420,15 +421,7 @@ class FairLogisticRegression(
 
     def _bound_not_reached(self, moments, res):
         """Raise if the bound is infeasible, else warn that it was not reached."""
-        n = len(moments.alpha)
-        constant_gap = min(moments.gap(np.zeros(n)), moments.gap(np.ones(n)))
-        smallest = min(constant_gap, res.gap)
-        if smallest > self.bound:
-            raise ValueError(
-                f"bound={self.bound} is infeasible for {self.constraint_!r} on this "
-                f"training data: the smallest gap reachable is {smallest:.4f} (best "
-                f"model found: {res.gap:.4f}; constant predictions: {constant_gap:.4f})."
-            )
+        constant_gap = check_bound_feasible(self, moments, res.gap)
         warnings.warn(
             f"{type(self).__name__}: bound={self.bound} not reached after "
             f"{res.n_levels} relaxation levels (max_levels={self.max_levels} per "

@@ -17,7 +17,12 @@ from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from ._sensitive import Groups, check_groups, split_sensitive_columns
 
-__all__ = ["FitData", "validate_fit_data", "validate_predict_data"]
+__all__ = [
+    "FitData",
+    "check_bound_feasible",
+    "validate_fit_data",
+    "validate_predict_data",
+]
 
 
 @dataclass
@@ -121,3 +126,23 @@ def warn_unconstrained(estimator) -> None:
         UserWarning,
         stacklevel=3,
     )
+
+
+def check_bound_feasible(estimator, moments, best_gap: float) -> float:
+    """Raise if neither the best model found nor a constant prediction meets ``bound``.
+
+    A bound that no model found meets may still be met by a constant
+    prediction (all 0 or all 1): then the caller warns instead. Returns the
+    constant predictions' smallest gap.
+    """
+    n = len(moments.alpha)
+    constant_gap = min(moments.gap(np.zeros(n)), moments.gap(np.ones(n)))
+    smallest = min(constant_gap, best_gap)
+    if smallest > estimator.bound:
+        raise ValueError(
+            f"bound={estimator.bound} is infeasible for {estimator.constraint_!r} "
+            f"on this training data: the smallest gap reachable is {smallest:.4f} "
+            f"(best model found: {best_gap:.4f}; constant predictions: "
+            f"{constant_gap:.4f})."
+        )
+    return constant_gap

@@ -285,6 +285,54 @@ def test_coefficients_are_derivative_of_weighted_differences(cls):
     assert np.abs(coef).max() > 1e-3
 
 
+def _finite_differences(f, x, eps=1e-5):
+    return np.array(
+        [(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in np.eye(len(x))]
+    )
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_rate_coefficients_are_derivative_of_weighted_rates(cls):
+    moments, y, _, _, rng = _moments_with_empty_cell(cls)
+    lam = rng.normal(size=moments.n_cells)
+    pred = rng.random(len(y))
+    fd = _finite_differences(lambda p: lam @ moments.rates(p)[moments.valid], pred)
+    np.testing.assert_allclose(moments.rate_coefficients(lam), fd, atol=1e-9)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=IDS)
+def test_mutual_information_gradient(cls):
+    moments, y, _, _, rng = _moments_with_empty_cell(cls)
+    pred = rng.random(len(y))
+    value, grad = moments.mutual_information(pred)
+    assert value > 0
+    fd = _finite_differences(lambda p: moments.mutual_information(p)[0], pred)
+    np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-10)
+
+
+@pytest.mark.parametrize("cls", [DemographicParity, EqualizedOdds], ids=str)
+def test_mutual_information_of_hard_predictions_is_sklearns(cls):
+    """Hard predictions: I(Y_hat; S) for demographic parity, I(Y_hat; S | Y)
+    for equalized odds, as scikit-learn's mutual_info_score counts them."""
+    from sklearn.metrics import mutual_info_score
+
+    y, sf, _, rng = _data(n=300, n_groups=3, weighted=False)
+    pred = (rng.random(300) < np.where(sf == "g0", 0.7, 0.4)).astype(float)
+    value, _ = cls().moments(y, sf).mutual_information(pred)
+    if cls is DemographicParity:
+        expected = mutual_info_score(sf, pred)
+    else:
+        expected = sum(
+            np.mean(y == c) * mutual_info_score(sf[y == c], pred[y == c])
+            for c in (0, 1)
+        )
+    assert value == pytest.approx(expected, rel=1e-9)
+    # equal rates: no information
+    assert cls().moments(y, sf).mutual_information(np.full(300, 0.3))[0] == (
+        pytest.approx(0.0, abs=1e-15)
+    )
+
+
 @pytest.mark.parametrize("cls", CLASSES, ids=IDS)
 @pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
 def test_differences_jacobian_is_the_linear_relaxation(cls, sparse):
