@@ -14,7 +14,8 @@ Besides: the Markdown section plumbing (:func:`write_section`,
 :func:`git_state`, :func:`versions`, :func:`machine_line`), the collection of the fits' warnings
 (:func:`warning_key`, :func:`fit_notes`), the per-model summary of repeated
 fits (:func:`finish_runs`), the project's encoding of Adult and COMPAS
-(:data:`ADULT_NUMERIC` ..., :func:`encode`, :func:`adult_split`) and the
+(:data:`ADULT_NUMERIC` ..., :func:`encode`, :func:`adult_split`,
+:func:`adult_resplits`) and the
 FairGBM configuration (:func:`fairgbm_train`, :func:`fairgbm_sklearn_error`).
 """
 
@@ -364,6 +365,40 @@ def adult_split(train, test):
         "s_train": female(train.data),
         "s_test": female(test.data),
     }
+
+
+def adult_resplits(train, test, pooled, n_splits):
+    """Adult's standard split, then ``n_splits - 1`` seeded re-splits.
+
+    Parameters
+    ----------
+    train, test, pooled : Bunch
+        ``data`` and ``target`` of the training, test and all rows, e.g.
+        ``fairfit.datasets.load_adult(subset="train" | "test" | "all")``.
+    n_splits : int
+        Number of splits returned.
+
+    Returns
+    -------
+    list of dict
+        :func:`adult_split` of ``(train, test)``, then of the re-splits of the
+        pooled rows: as many test rows as ``test``, stratified on label and
+        sex (:func:`random_split` with ``seed`` 1, 2, ...).
+    """
+    from sklearn.utils import Bunch
+
+    splits = [adult_split(train, test)]
+    strata = 2 * pooled.target.to_numpy() + female(pooled.data)
+    for seed in range(1, n_splits):
+        idx_train, idx_test = random_split(
+            len(strata), len(test.target), seed, strata=strata
+        )
+        part = [
+            Bunch(data=pooled.data.iloc[idx], target=pooled.target.iloc[idx])
+            for idx in (idx_train, idx_test)
+        ]
+        splits.append(adult_split(*part))
+    return splits
 
 
 # ------------------------------------------------------------------ FairGBM

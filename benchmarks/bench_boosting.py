@@ -93,23 +93,11 @@ SHORT = {"equalized_odds": "EO", "demographic_parity": "DP"}
 
 def load_adult(n_splits):
     """The standard train/test split, then ``n_splits - 1`` seeded re-splits."""
-    from sklearn.utils import Bunch
-
     from fairfit.datasets import load_adult
 
     train, test = load_adult(subset="train"), load_adult(subset="test")
-    splits = [_common.adult_split(train, test)]
     pooled = load_adult(subset="all")
-    strata = 2 * pooled.target.to_numpy() + _common.female(pooled.data)
-    for seed in range(1, n_splits):
-        idx_train, idx_test = _common.random_split(
-            len(strata), len(test.target), seed, strata=strata
-        )
-        part = [
-            Bunch(data=pooled.data.iloc[idx], target=pooled.target.iloc[idx])
-            for idx in (idx_train, idx_test)
-        ]
-        splits.append(_common.adult_split(*part))
+    splits = _common.adult_resplits(train, test, pooled, n_splits)
     return {
         "name": "Adult (sex)",
         "key": "adult",
