@@ -8,6 +8,9 @@ linear_model
     :class:`~fairfit.linear_model.FairLogisticRegression`, and the
     prejudice-remover regulariser
     (:class:`~fairfit.linear_model.PrejudiceRemoverClassifier`).
+adversarial
+    :class:`~fairfit.adversarial.AdversarialDebiasingClassifier`, trained
+    against an adversary that predicts the group.
 reductions
     Fair classifiers from any classifier that takes ``sample_weight``
     (exponentiated gradient, grid search).
@@ -27,6 +30,7 @@ utils
 """
 
 from . import (
+    adversarial,
     constraints,
     datasets,
     ensemble,
@@ -36,6 +40,7 @@ from . import (
     reductions,
     utils,
 )
+from .adversarial import AdversarialDebiasingClassifier
 from .ensemble import FairGradientBoostingClassifier
 from .linear_model import FairLogisticRegression, PrejudiceRemoverClassifier
 from .reductions import ExponentiatedGradientClassifier, GridSearchReductionClassifier
@@ -43,12 +48,14 @@ from .reductions import ExponentiatedGradientClassifier, GridSearchReductionClas
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AdversarialDebiasingClassifier",
     "ExponentiatedGradientClassifier",
     "FairGradientBoostingClassifier",
     "FairLogisticRegression",
     "GridSearchReductionClassifier",
     "PrejudiceRemoverClassifier",
     "__version__",
+    "adversarial",
     "constraints",
     "datasets",
     "ensemble",

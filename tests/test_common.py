@@ -5,6 +5,7 @@ import warnings
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from fairfit.adversarial import AdversarialDebiasingClassifier
 from fairfit.ensemble import FairGradientBoostingClassifier
 from fairfit.linear_model import FairLogisticRegression, PrejudiceRemoverClassifier
 from fairfit.reductions import (
@@ -13,6 +14,10 @@ from fairfit.reductions import (
 )
 
 ESTIMATORS = [
+    AdversarialDebiasingClassifier(random_state=0),
+    AdversarialDebiasingClassifier(
+        hidden_layer_sizes=(4,), bound=0.05, epochs=5, random_state=0
+    ),
     FairLogisticRegression(),
     PrejudiceRemoverClassifier(),
     PrejudiceRemoverClassifier(bound=0.05),

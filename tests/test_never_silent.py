@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 
+from fairfit.adversarial import AdversarialDebiasingClassifier
 from fairfit.constraints import CONSTRAINT_NAMES, check_constraint
 from fairfit.ensemble import FairGradientBoostingClassifier
 from fairfit.linear_model import FairLogisticRegression, PrejudiceRemoverClassifier
@@ -19,6 +20,9 @@ from fairfit.reductions import (
 )
 
 ESTIMATORS = {
+    "adversarial": lambda c, b: AdversarialDebiasingClassifier(
+        c, bound=b, epochs=5, random_state=0
+    ),
     # few relaxation levels: searches that stop short of the bound, and warn
     "logistic": lambda c, b: FairLogisticRegression(c, bound=b, max_levels=15),
     "eg": lambda c, b: ExponentiatedGradientClassifier(
