@@ -12,16 +12,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils.validation import check_is_fitted
 
 from ..constraints import CONSTRAINT_NAMES, FairnessConstraint, check_constraint
-from ..utils._classifier import BinaryScoreClassifierMixin
+from ..utils._classifier import BinaryScoreClassifierMixin, LinearScoreMixin
 from ..utils._linalg import scale_rows
 from ..utils._validation import (
     check_bound_feasible,
     validate_fit_data,
-    validate_predict_data,
     warn_unconstrained,
 )
 from ._level_search import bisect_level, boundary_density, search_level
@@ -31,7 +28,7 @@ __all__ = ["FairLogisticRegression"]
 
 
 class FairLogisticRegression(
-    BinaryScoreClassifierMixin, ClassifierMixin, BaseEstimator
+    LinearScoreMixin, BinaryScoreClassifierMixin, ClassifierMixin, BaseEstimator
 ):
     r"""Logistic regression whose real fairness gap on the training data is bounded.
 
@@ -432,18 +429,3 @@ class FairLogisticRegression(
             ConvergenceWarning,
             stacklevel=3,
         )
-
-    def decision_function(self, X):
-        """Linear score ``X @ coef_.T + intercept_``; positive means ``classes_[1]``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        X = validate_predict_data(self, X)
-        return safe_sparse_dot(X, self.coef_[0], dense_output=True) + self.intercept_[0]

@@ -11,15 +11,12 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils.validation import check_is_fitted
 
 from ..constraints import CONSTRAINT_NAMES, FairnessConstraint, check_constraint
-from ..utils._classifier import BinaryScoreClassifierMixin
+from ..utils._classifier import BinaryScoreClassifierMixin, LinearScoreMixin
 from ..utils._validation import (
     check_bound_feasible,
     validate_fit_data,
-    validate_predict_data,
     warn_unconstrained,
 )
 from ._solvers import LogisticObjective, _minimize_smooth_plus_term
@@ -36,7 +33,7 @@ _SATURATED = 1e-8
 
 
 class PrejudiceRemoverClassifier(
-    BinaryScoreClassifierMixin, ClassifierMixin, BaseEstimator
+    LinearScoreMixin, BinaryScoreClassifierMixin, ClassifierMixin, BaseEstimator
 ):
     r"""Logistic regression penalised by the prejudice index (Kamishima et al., 2012).
 
@@ -344,21 +341,6 @@ class PrejudiceRemoverClassifier(
             stacklevel=3,
         )
         return smallest
-
-    def decision_function(self, X):
-        """Linear score ``X @ coef_.T + intercept_``; positive means ``classes_[1]``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        X = validate_predict_data(self, X)
-        return safe_sparse_dot(X, self.coef_[0], dense_output=True) + self.intercept_[0]
 
 
 class _Fit(NamedTuple):

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import expit
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import validate_predict_data
 
 
 class BinaryScoreClassifierMixin:
@@ -60,3 +64,22 @@ class BinaryScoreClassifierMixin:
         tags.classifier_tags.multi_class = False
         tags.input_tags.sparse = True
         return tags
+
+
+class LinearScoreMixin:
+    """``decision_function`` of a linear score, ``X @ coef_[0] + intercept_[0]``."""
+
+    def decision_function(self, X):
+        """Linear score ``X @ coef_.T + intercept_``; positive means ``classes_[1]``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_predict_data(self, X)
+        return safe_sparse_dot(X, self.coef_[0], dense_output=True) + self.intercept_[0]
