@@ -135,7 +135,7 @@ def fair_estimators() -> dict:
     from sklearn.base import BaseEstimator
 
     found = {}
-    for module in ("linear_model", "reductions", "ensemble"):
+    for module in ("linear_model", "reductions", "ensemble", "adversarial"):
         try:
             mod = importlib.import_module(f"{__package__}.{module}")
         except ImportError:  # an optional dependency is missing
