@@ -134,7 +134,10 @@ class AdversarialDebiasingClassifier(
     The fit reports the real gap of the hard predictions on the training
     data (``train_gap_``). With ``bound``, the model returned is, of the
     models at the end of each epoch, the one of lowest training log-loss
-    whose real training gap is within ``bound``; without, the last one.
+    whose real training gap is within ``bound``; without, the last one. A
+    :class:`~sklearn.exceptions.ConvergenceWarning` says when none of the
+    later half of the epochs is within the bound (the model returned may
+    then be barely trained).
 
     Parameters
     ----------
@@ -359,18 +362,8 @@ class AdversarialDebiasingClassifier(
             if self._better(found, best):
                 best = found
 
-        feasible = self.bound is None or not best["gap"] > self.bound
-        if not feasible:
-            warnings.warn(
-                f"{type(self).__name__}: no epoch's model is within "
-                f"bound={self.bound} on the training data (gaps of the last 5 "
-                f"epochs: {[round(g, 4) for g in trace.gaps[-5:]]}); the model "
-                f"returned, of epoch {best['epoch']}, has the smallest gap, "
-                f"{best['gap']:.4f}. Increase adversary_weight or epochs, or "
-                "loosen the bound.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
+        if self.bound is not None and game is not None:
+            self._warn_selection(trace, best)
         self.coefs_ = [p.copy() for p in best["params"][::2]]
         self.intercepts_ = [p.copy() for p in best["params"][1::2]]
         self.best_epoch_ = best["epoch"]
@@ -382,6 +375,28 @@ class AdversarialDebiasingClassifier(
             "adversary_loss": np.array(trace.adversary_losses),
         }
         return self
+
+    def _warn_selection(self, trace, best):
+        """Warn if no epoch, or none of the later half, is within the bound."""
+        late = np.asarray(trace.gaps[1:])[self.epochs // 2 :]
+        if best["gap"] <= self.bound and np.any(late <= self.bound):
+            return
+        if best["gap"] <= self.bound:
+            what = f"none of the last {len(late)} epochs' models is"
+            which = "the best within it, of lowest training log-loss"
+        else:
+            what, which = "no epoch's model is", "of the smallest gap"
+        warnings.warn(
+            f"{type(self).__name__}: {what} within bound={self.bound} on the "
+            f"training data (gaps of the last 5 epochs: "
+            f"{[round(float(g), 4) for g in trace.gaps[-5:]]}); the model returned "
+            f"is {which}, of epoch {best['epoch']} of {self.epochs}, with gap "
+            f"{best['gap']:.4f} and log-loss {best['loss']:.4f} (last epoch: "
+            f"{trace.losses[-1]:.4f}). The adversary did not hold the gap: "
+            "increase adversary_weight or epochs, or loosen the bound.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
 
     def _better(self, found, best):
         """Whether the epoch's model ``found`` replaces ``best``."""

@@ -133,6 +133,17 @@ def test_bound_selects_the_best_epoch_within_it():
     np.testing.assert_array_equal(last.history_["train_gap"], h["train_gap"])
 
 
+def test_bound_met_only_early_warns():
+    """Within the bound only in the first epochs, still near the initial model:
+    the rule returns one of those, and says so."""
+    X, y, s = biased(bias=2.0)
+    with pytest.warns(ConvergenceWarning, match="none of the last 15 epochs"):
+        clf = AdversarialDebiasingClassifier(
+            "equalized_odds", adversary_weight=1.0, bound=0.02, random_state=0
+        ).fit(X, y, sensitive_features=s)
+    assert clf.best_epoch_ < 15 and clf.train_gap_ <= 0.02
+
+
 def test_unreached_bound_warns():
     X, y, s = biased()
     with pytest.warns(ConvergenceWarning, match="bound=0.0"):
