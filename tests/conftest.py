@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -27,3 +29,20 @@ def adult():
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+#: The thread variables that importing ``benchmarks/_common.py`` pins to 1.
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@pytest.fixture
+def restore_thread_vars():
+    """Importing ``_common`` (or a bench script) pins the thread variables of
+    this process; put them back afterwards for the other tests' subprocesses."""
+    saved = {name: os.environ.get(name) for name in THREAD_VARS}
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

@@ -13,23 +13,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.utils import Bunch
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-SCRIPTS = ["bench_boosting", "bench_logistic", "bench_papers", "bench_reductions"]
+SCRIPTS = [
+    "bench_boosting",
+    "bench_fine_tuning",
+    "bench_inprocessing",
+    "bench_logistic",
+    "bench_papers",
+    "bench_reductions",
+]
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-@pytest.fixture
-def restore_thread_vars():
-    """Importing ``_common`` (or a script) pins the thread variables of this
-    process; put them back afterwards for the other tests' subprocesses."""
-    saved = {name: os.environ.get(name) for name in THREAD_VARS}
-    yield
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 @pytest.fixture
@@ -228,3 +223,38 @@ def test_female_and_random_split(common):
     assert len(te) == 3 and sorted([*tr, *te]) == list(range(10))
     tr2, te2 = common.random_split(10, 0.3, seed=0)
     np.testing.assert_array_equal(te, te2)
+
+
+def fake_adult(n, seed):
+    """A frame with Adult's model columns and ``sex``, and a 0/1 target."""
+    common = importlib.import_module("_common")  # imported by the test's fixture
+    rng = np.random.default_rng(seed)
+    data = pd.DataFrame(
+        {
+            **{c: rng.normal(size=n) for c in common.ADULT_NUMERIC},
+            **{c: rng.choice(["a", "b"], size=n) for c in common.ADULT_CATEGORICAL},
+            "sex": rng.choice(["Female", "Male"], size=n),
+        }
+    )
+    return Bunch(data=data, target=pd.Series(rng.integers(0, 2, size=n)))
+
+
+def test_adult_resplits(common):
+    train, test = fake_adult(80, 0), fake_adult(40, 1)
+    pooled = Bunch(
+        data=pd.concat([train.data, test.data], ignore_index=True),
+        target=pd.concat([train.target, test.target], ignore_index=True),
+    )
+    splits = common.adult_resplits(train, test, pooled, 3)
+    assert len(splits) == 3
+    # the first is the standard split itself
+    standard = common.adult_split(train, test)
+    for key, value in standard.items():
+        np.testing.assert_array_equal(splits[0][key], value)
+    for split in splits[1:]:
+        assert len(split["y_train"]) == 80 and len(split["y_test"]) == 40
+    # seeded: the same re-splits again, and they differ from each other
+    again = common.adult_resplits(train, test, pooled, 3)
+    np.testing.assert_array_equal(again[2]["X_test"], splits[2]["X_test"])
+    assert not np.array_equal(splits[1]["X_test"], splits[2]["X_test"])
+    assert len(common.adult_resplits(train, test, pooled, 1)) == 1

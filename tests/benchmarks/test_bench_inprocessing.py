@@ -1,10 +1,10 @@
-"""Tests of ``benchmarks/bench_inprocessing.py``: thread pinning, its section,
-Kamishima's objective as the script recomputes it, the parsing of AIF360's
+"""Tests of ``benchmarks/bench_inprocessing.py`` (its thread pinning and section
+are tested with the other scripts' in ``test_bench_common.py``): Kamishima's
+objective as the script recomputes it, the parsing of AIF360's
 subprocess output, the peers' wrappers (when ``aif360`` / ``torch`` are
 installed) and a smoke run of its quick mode without the peers (about 15 s)."""
 
 import importlib
-import json
 import os
 import subprocess
 import sys
@@ -16,20 +16,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = ROOT / "benchmarks"
 SCRIPT = "bench_inprocessing"
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-@pytest.fixture
-def restore_thread_vars():
-    """Importing ``_common`` (or the script) pins the thread variables of this
-    process; put them back afterwards for the other tests' subprocesses."""
-    saved = {name: os.environ.get(name) for name in THREAD_VARS}
-    yield
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 @pytest.fixture
@@ -44,45 +30,6 @@ def toy(n=300, seed=0):
     X = rng.normal(size=(n, 3)) + 0.8 * s[:, None]
     y = (X[:, 0] + 0.5 * rng.normal(size=n) > 0.4).astype(np.int64)
     return X, y, s
-
-
-def test_script_pins_threads_before_numpy_is_imported():
-    code = f"""
-import json, os, sys
-seen = {{}}
-class Spy:
-    def find_spec(self, name, path=None, target=None):
-        if name == "numpy" and not seen:
-            seen.update({{v: os.environ.get(v) for v in {THREAD_VARS!r}}})
-        return None
-sys.meta_path.insert(0, Spy())
-sys.path.insert(0, ".")
-import {SCRIPT}
-print(json.dumps(seen))
-"""
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BENCHMARKS,
-        env={**os.environ, "OMP_NUM_THREADS": "8", "MKL_NUM_THREADS": "8"},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout
-    assert json.loads(out) == dict.fromkeys(THREAD_VARS, "1")
-
-
-def test_write_section_uses_its_markers(module, tmp_path):
-    assert module.MARK_START == f"<!-- {SCRIPT}:start -->"
-    assert module.MARK_END == f"<!-- {SCRIPT}:end -->"
-    path = tmp_path / "RESULTS.md"
-    path.write_text(f"intro\n\n{module.MARK_START}\nold\n{module.MARK_END}\n\ntail\n")
-    module.write_section(str(path), f"{module.MARK_START}\nnew\n{module.MARK_END}\n")
-    assert path.read_text() == (
-        f"intro\n\n{module.MARK_START}\nnew\n{module.MARK_END}\n\ntail\n"
-    )
-    for name in ("versions", "main", "report", "load_data"):
-        assert callable(getattr(module, name)), name
 
 
 def test_kamishima_objective_without_prejudice_term(module):
