@@ -227,6 +227,21 @@ def _fair_lr(constraint, param, seed, options):
     return Model(FairLogisticRegression(constraint, param, **options), seed)
 
 
+def _prejudice_remover(constraint, param, seed, options):
+    from fairfit.linear_model import PrejudiceRemoverClassifier
+
+    return Model(PrejudiceRemoverClassifier(constraint, bound=param, **options), seed)
+
+
+def _adversarial(constraint, param, seed, options):
+    from fairfit.adversarial import AdversarialDebiasingClassifier
+
+    est = AdversarialDebiasingClassifier(
+        constraint, bound=param, random_state=seed, **options
+    )
+    return Model(est, seed)
+
+
 def _fair_gbc(constraint, param, seed, options):
     from fairfit.ensemble import FairGradientBoostingClassifier
 
@@ -346,6 +361,11 @@ METHODS: dict[str, Method] = {
     "fairfit_gs_lr": Method(
         "fairfit GridSearch(LR)", "linear", _fairfit_reduction("gs", "linear")
     ),
+    # prejudice remover: eta searched for the bound; adversarial debiasing: a
+    # logistic-regression predictor (hence linear), the end-of-epoch model of
+    # lowest training loss within the bound
+    "fairfit_pr": Method("fairfit PrejudiceRemover", "linear", _prejudice_remover),
+    "fairfit_adv": Method("fairfit AdversarialDebiasing", "linear", _adversarial),
     "fairfit_gbc": Method("fairfit FairGradientBoosting", "tree", _fair_gbc),
     "fairfit_eg_lgbm": Method(
         "fairfit ExponentiatedGradient(LightGBM)",
