@@ -315,12 +315,17 @@ class GroupMoments:
         -------
         ndarray of shape (n_samples,)
         """
-        lam = np.zeros(self.valid.size)
-        lam[self.valid.ravel()] = multipliers
+        lam = self._all_cells(multipliers)
         per_event = np.bincount(
             self._cell_event, weights=lam, minlength=len(self.event_names)
         )
         return self.beta * (self._Q.T @ lam - self._P.T @ per_event)
+
+    def _all_cells(self, values) -> np.ndarray:
+        """``values`` of the non-empty cells spread over all cells (0 elsewhere)."""
+        out = np.zeros(self.valid.size)
+        out[self.valid.ravel()] = values
+        return out
 
     def rate_coefficients(self, multipliers) -> np.ndarray:
         """Per-sample coefficients of ``multipliers @ rates`` in ``pred``.
@@ -336,9 +341,7 @@ class GroupMoments:
         -------
         ndarray of shape (n_samples,)
         """
-        lam = np.zeros(self.valid.size)
-        lam[self.valid.ravel()] = multipliers
-        return self.beta * (self._Q.T @ lam)
+        return self.beta * (self._Q.T @ self._all_cells(multipliers))
 
     def mutual_information(self, pred) -> tuple[float, np.ndarray]:
         """Mutual information of the prediction and the group, given the event.
