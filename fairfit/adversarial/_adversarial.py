@@ -179,7 +179,7 @@ class AdversarialDebiasingClassifier(
     epochs : int or "auto", default="auto"
         Passes over the training data. ``"auto"``: 30, or more on small data
         sets, so that Adam takes at least 3,000 steps (e.g. 30 epochs on
-        Adult's 30,162 training rows with batches of 256, 1,500 epochs on 700
+        Adult's 30,162 training rows with batches of 256, 1,000 epochs on 700
         rows); fewer steps leave a logistic regression far from trained at
         the default ``learning_rate``.
     weight_decay : float, default=0.0
