@@ -456,7 +456,8 @@ class FairGradientBoostingClassifier(
     -----
     With ``bound=np.inf``, or without sensitive features, the model is
     ``lightgbm.LGBMClassifier`` with the same parameters and
-    ``subsample_freq=1, force_row_wise=True`` (without an ``eval_set``).
+    ``subsample_freq=1, force_row_wise=True`` (without an ``eval_set`` or an
+    ``init``; with an ``init``, LightGBM started from its log-odds).
 
     The constraint bounds the real gap of the hard predictions on the data
     it is checked on: like any fitted quantity, the gap on new data is
