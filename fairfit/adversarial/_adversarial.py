@@ -173,7 +173,13 @@ class AdversarialDebiasingClassifier(
         Whether to remove from the predictor's step its projection on the
         adversary's gradient.
     learning_rate : float, default=0.001
-        Step size of Adam, for the predictor and the adversary.
+        Step size of Adam for the predictor.
+    adversary_learning_rate : float, default=None
+        Step size of Adam for the adversary; None is ``learning_rate``. A
+        faster adversary keeps up with the predictor: when
+        ``history_["train_loss"]`` climbs far above its start while the gap
+        swings (the predictor exploiting an adversary that lags behind),
+        10 times ``learning_rate`` steadies the training.
     batch_size : int, default=256
         Rows per minibatch.
     epochs : int or "auto", default="auto"
@@ -262,6 +268,7 @@ class AdversarialDebiasingClassifier(
         "hidden_layer_sizes": [tuple, list],
         "projection": ["boolean"],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "adversary_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -279,6 +286,7 @@ class AdversarialDebiasingClassifier(
         hidden_layer_sizes=(),
         projection=True,
         learning_rate=0.001,
+        adversary_learning_rate=None,
         batch_size=256,
         epochs="auto",
         weight_decay=0.0,
@@ -292,6 +300,7 @@ class AdversarialDebiasingClassifier(
         self.hidden_layer_sizes = hidden_layer_sizes
         self.projection = projection
         self.learning_rate = learning_rate
+        self.adversary_learning_rate = adversary_learning_rate
         self.batch_size = batch_size
         self.epochs = epochs
         self.weight_decay = weight_decay
@@ -358,7 +367,8 @@ class AdversarialDebiasingClassifier(
         trace = _Trace(X, y01, sw, moments, game, net)
         best = trace.record(0)
         opt_net = _Adam(net.params, self.learning_rate)
-        opt_adv = None if game is None else _Adam(game.params, self.learning_rate)
+        adv_lr = self.adversary_learning_rate or self.learning_rate
+        opt_adv = None if game is None else _Adam(game.params, adv_lr)
         n = X.shape[0]
         n_epochs = self.epochs
         if n_epochs == "auto":

@@ -118,6 +118,25 @@ def test_the_adversary_lowers_the_gap(constraint):
     assert plain.history_["adversary_loss"][-1] < fair.history_["adversary_loss"][-1]
 
 
+def test_adversary_learning_rate_moves_the_adversary_only():
+    """With the predictor left alone (no weight, no projection), the
+    adversary's own step size changes how fast it learns and nothing else."""
+    X, y, s = biased()
+    kw = dict(adversary_weight=0.0, projection=False, epochs=20, random_state=0)
+    slow = AdversarialDebiasingClassifier(**kw).fit(X, y, sensitive_features=s)
+    same = AdversarialDebiasingClassifier(adversary_learning_rate=0.001, **kw)
+    same.fit(X, y, sensitive_features=s)
+    fast = AdversarialDebiasingClassifier(adversary_learning_rate=0.01, **kw)
+    fast.fit(X, y, sensitive_features=s)
+    np.testing.assert_array_equal(
+        same.history_["adversary_loss"], slow.history_["adversary_loss"]
+    )
+    np.testing.assert_array_equal(fast.coefs_[0], slow.coefs_[0])
+    assert (
+        fast.history_["adversary_loss"][-1] < slow.history_["adversary_loss"][-1] - 0.02
+    )
+
+
 def test_bound_selects_the_best_epoch_within_it():
     X, y, s = biased()
     clf = AdversarialDebiasingClassifier(bound=0.03, random_state=0)
