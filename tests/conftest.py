@@ -1,4 +1,7 @@
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -46,3 +49,44 @@ def restore_thread_vars():
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture
+def bench_quick_run(tmp_path):
+    """Run a bench script's ``--quick`` mode into a copy of a results file.
+
+    Returns a function ``run(script, *args)`` that checks what every script
+    must do (exit 0, keep the other sections, write its own section between
+    its markers and print it) and returns the section's table rows and text.
+    """
+    root = Path(__file__).resolve().parents[1]
+
+    def run(script, *args):
+        out = tmp_path / "RESULTS.md"
+        out.write_text("# Results\n\n<!-- other:start -->\nkept\n<!-- other:end -->\n")
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(root / "benchmarks" / f"{script}.py"),
+                "--quick",
+                *args,
+                "--output",
+                str(out),
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        text = out.read_text()
+        assert text.startswith("# Results\n\n<!-- other:start -->\nkept\n")
+        section = text[text.index(f"<!-- {script}:start -->") :]
+        assert section.endswith(f"<!-- {script}:end -->\n")
+        assert done.stdout == section + "\n"  # printed (print adds a newline)
+        assert "quick smoke run" in section
+        assert "Over " not in section  # one split in quick mode
+        rows = [line for line in section.splitlines() if line.startswith("| ")]
+        return rows, section
+
+    return run

@@ -52,6 +52,19 @@ class _Adam:
             p -= lr * m / (np.sqrt(v) + _ADAM_EPS)
 
 
+def _forward(params, X):
+    """Logits of a ReLU perceptron (``params``: weights and biases alternating)
+    on the rows of ``X``, and the activations of its layers."""
+    acts = [X]
+    h = X
+    for k in range(0, len(params), 2):
+        h = safe_sparse_dot(h, params[k], dense_output=True) + params[k + 1]
+        if k + 2 < len(params):
+            h = np.maximum(h, 0.0)
+        acts.append(h)
+    return h[:, 0], acts
+
+
 class _Predictor:
     """A multilayer perceptron with ReLU hidden layers and one logit output.
 
@@ -70,17 +83,7 @@ class _Predictor:
 
     def forward(self, X):
         """Logits of the rows of ``X``, and the activations for backward."""
-        acts = [X]
-        h = X
-        for k in range(0, len(self.params), 2):
-            h = (
-                safe_sparse_dot(h, self.params[k], dense_output=True)
-                + self.params[k + 1]
-            )
-            if k + 2 < len(self.params):
-                h = np.maximum(h, 0.0)
-            acts.append(h)
-        return h[:, 0], acts
+        return _forward(self.params, X)
 
     def backward(self, acts, upstream):
         """Gradients of ``sum_i upstream[i, j] * logit_i`` for each column ``j``.
@@ -472,12 +475,9 @@ class AdversarialDebiasingClassifier(
         ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        h = validate_predict_data(self, X, accept_sparse=("csr",))
-        for k, (W, b) in enumerate(zip(self.coefs_, self.intercepts_)):
-            h = safe_sparse_dot(h, W, dense_output=True) + b
-            if k + 1 < len(self.coefs_):
-                h = np.maximum(h, 0.0)
-        return h[:, 0]
+        X = validate_predict_data(self, X, accept_sparse=("csr",))
+        params = [p for layer in zip(self.coefs_, self.intercepts_) for p in layer]
+        return _forward(params, X)[0]
 
 
 class _Adversary:

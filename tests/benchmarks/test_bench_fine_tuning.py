@@ -2,47 +2,15 @@
 its thread pinning and section are tested with the other scripts' in
 ``test_bench_common.py``."""
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS = ROOT / "benchmarks"
 SCRIPT = "bench_fine_tuning"
 
 
-def test_quick_run_writes_its_section(tmp_path):
+def test_quick_run_writes_its_section(bench_quick_run):
     """The quick mode at one bound, writing into a copy of a results file."""
-    out = tmp_path / "RESULTS.md"
-    out.write_text("# Results\n\n<!-- other:start -->\nkept\n<!-- other:end -->\n")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / f"{SCRIPT}.py"),
-            "--quick",
-            "--bounds",
-            "0.05",
-            "--output",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    text = out.read_text()
-    assert text.startswith("# Results\n\n<!-- other:start -->\nkept\n")
-    start = text.index(f"<!-- {SCRIPT}:start -->")
-    section = text[start:]
-    assert section.endswith(f"<!-- {SCRIPT}:end -->\n")
-    assert run.stdout == section + "\n"  # printed (print adds a newline) and written
-    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    rows, section = bench_quick_run(SCRIPT, "--bounds", "0.05")
     # header, two references, per constraint ThresholdOptimizer and three
     # fairfit rows
     assert len(rows) == 1 + 2 + 2 * (1 + 3)
-    assert "quick smoke run" in section
-    assert "Over " not in section  # one split in quick mode
     # fairfit's reported gaps agree with fairlearn's, iterate 0 is the model
     assert "in 6 of 6 fairfit fits" in section
     assert "in 2 of 2 fine-tuning fits" in section

@@ -6,15 +6,11 @@ installed) and a smoke run of its quick mode without the peers (about 15 s)."""
 
 import importlib
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS = ROOT / "benchmarks"
 SCRIPT = "bench_inprocessing"
 
 
@@ -123,44 +119,22 @@ def test_fairlearn_adversarial_wrapper(module):
     assert error is None or isinstance(error, str)
 
 
-def test_quick_run_without_peers_writes_its_section(tmp_path):
+def test_quick_run_without_peers_writes_its_section(bench_quick_run):
     """The quick mode at one eta, bound and weight, the peers skipped."""
-    out = tmp_path / "RESULTS.md"
-    out.write_text("# Results\n\n<!-- other:start -->\nkept\n<!-- other:end -->\n")
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(BENCHMARKS / f"{SCRIPT}.py"),
-            "--quick",
-            "--etas",
-            "25",
-            "--bounds",
-            "0.05",
-            "--weights",
-            "1",
-            "--no-aif360",
-            "--no-fairlearn-adversarial",
-            "--output",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    rows, section = bench_quick_run(
+        SCRIPT,
+        "--etas",
+        "25",
+        "--bounds",
+        "0.05",
+        "--weights",
+        "1",
+        "--no-aif360",
+        "--no-fairlearn-adversarial",
     )
-    assert run.returncode == 0, run.stderr[-3000:]
-    text = out.read_text()
-    assert text.startswith("# Results\n\n<!-- other:start -->\nkept\n")
-    start = text.index(f"<!-- {SCRIPT}:start -->")
-    section = text[start:]
-    assert section.endswith(f"<!-- {SCRIPT}:end -->\n")
-    assert run.stdout == section + "\n"  # printed (print adds a newline) and written
-    rows = [line for line in section.splitlines() if line.startswith("| ")]
     # header, three family rows; LR, FairLR DP and EO; PR at one eta and at the
     # bound (DP, EO); adversarial DP and EO, without and with a bound
     assert len(rows) == 1 + 3 + 3 + 3 + 4
-    assert "quick smoke run" in section
-    assert "Over " not in section  # one split in quick mode
     assert "AIF360" not in "".join(rows) and "fairlearn Adv" not in "".join(rows)
     assert "- AIF360 PrejudiceRemover: not run. Skipped by `--no-aif360`." in section
     assert "in 9 of 9 fairfit fits" in section
