@@ -213,7 +213,12 @@ def fairgbm_model(bound):
     )
 
 
-def eg_model(constraint, bound):
+def eg_model(constraint, bound, random_state=None):
+    """fairlearn's EG around ``HistGradientBoostingClassifier(random_state=...)``.
+
+    ``random_state`` seeds the base model's early-stopping split (None: a new
+    draw each fit, as in the benchmark).
+    """
     from fairlearn.reductions import (
         DemographicParity,
         EqualizedOdds,
@@ -225,7 +230,7 @@ def eg_model(constraint, bound):
 
     def fit(X, y, s):
         eg = ExponentiatedGradient(
-            HistGradientBoostingClassifier(),
+            HistGradientBoostingClassifier(random_state=random_state),
             moment[constraint](difference_bound=bound),
         )
         return eg.fit(X, y, sensitive_features=s)
