@@ -180,6 +180,15 @@ def summarise(name, compare, bound, rows):
                 "group-threshold reference - fairfit at the peer's gap",
             ),
         ]
+    if "ceiling_bound" in rows[0]:
+        pairs += [
+            ("ceiling_bound", "peer", "group-threshold reference at the bound - peer"),
+            (
+                "ceiling_bound",
+                "same",
+                "group-threshold reference at the bound - fairfit at the same bound",
+            ),
+        ]
     for a, b, text in pairs:
         d = 100 * np.array([r[a]["acc"] - r[b]["acc"] for r in rows])
         g = np.array([r[a][f"test_{gap}"] - r[b][f"test_{gap}"] for r in rows])
