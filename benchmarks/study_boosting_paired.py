@@ -172,21 +172,15 @@ def summarise(name, compare, bound, rows):
     pairs = [("matched", "peer", "fairfit at the peer's training gap - peer")]
     pairs += [("same", "peer", "fairfit at the same bound - peer")]
     if "ceiling" in rows[0]:
+        reference = "group-threshold reference"
         pairs += [
-            ("ceiling", "peer", "group-threshold reference - peer"),
-            (
-                "ceiling",
-                "matched",
-                "group-threshold reference - fairfit at the peer's gap",
-            ),
-        ]
-    if "ceiling_bound" in rows[0]:
-        pairs += [
-            ("ceiling_bound", "peer", "group-threshold reference at the bound - peer"),
+            ("ceiling", "peer", f"{reference} - peer"),
+            ("ceiling", "matched", f"{reference} - fairfit at the peer's gap"),
+            ("ceiling_bound", "peer", f"{reference} at the bound - peer"),
             (
                 "ceiling_bound",
                 "same",
-                "group-threshold reference at the bound - fairfit at the same bound",
+                f"{reference} at the bound - fairfit at the same bound",
             ),
         ]
     for a, b, text in pairs:
