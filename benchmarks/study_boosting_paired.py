@@ -22,10 +22,9 @@ that uses more than either model: LightGBM with the group as an input,
 thresholded with one threshold per group (so it needs the group at predict
 time), the thresholds chosen on out-of-fold training predictions (5 folds)
 for the highest training accuracy with a training gap <= ``g`` (and, in
-another row, <= ``bound``). For
-demographic parity, group thresholds of the conditional probability make
-the optimal classifier (Corbett-Davies et al., 2017): a practical ceiling
-for a model that does not see the group. (Equalized odds needs randomized
+another row, <= ``bound``). For demographic parity, group thresholds of the
+conditional probability make the optimal classifier (Corbett-Davies et al.,
+2017): a practical ceiling for a model that does not see the group. (Equalized odds needs randomized
 thresholds for that, so there is no such reference.)
 
 Reports the mean test accuracy and gaps, and the paired differences of
